@@ -1,0 +1,207 @@
+package org.pytree4j.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeVariableName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Reads a {@code @PyTreeNode} record into a {@link RecordModel}. Throws
+ * {@link MissingTypes.MissingTypeException} when a component's type is not defined yet, so the record
+ * can be retried in a later round.
+ */
+final class ModelReader {
+  private final Elements elements;
+  private final Types types;
+
+  ModelReader(Elements elements, Types types) {
+    this.elements = elements;
+    this.types = types;
+  }
+
+  RecordModel read(TypeElement record) {
+    List<ComponentModel> components = new ArrayList<>();
+    for (RecordComponentElement component : record.getRecordComponents()) {
+      components.add(readComponent(component));
+    }
+    ClassName raw = ClassName.get(record);
+    List<TypeVariableName> typeVariables = new ArrayList<>();
+    for (TypeParameterElement parameter : record.getTypeParameters()) {
+      typeVariables.add(TypeVariableName.get(parameter));
+    }
+    TypeName recordType = typeVariables.isEmpty()
+        ? raw
+        : ParameterizedTypeName.get(raw, typeVariables.toArray(new TypeName[0]));
+    ClassName companion = ClassName.get(raw.packageName(), Naming.companionSimpleName(nestedName(raw)));
+    return new RecordModel(
+        record,
+        recordType,
+        raw,
+        List.copyOf(typeVariables),
+        companion,
+        isVisibleOutsidePackage(record),
+        List.copyOf(components),
+        withClause(record, companion),
+        isTrainStateShaped(components) ? trainState(components) : null);
+  }
+
+  private ComponentModel readComponent(RecordComponentElement component) {
+    TypeMirror type = component.asType();
+    String missing = MissingTypes.firstMissing(type);
+    if (missing != null) {
+      throw new MissingTypes.MissingTypeException(component, missing);
+    }
+    String name = component.getSimpleName().toString();
+    return new ComponentModel(
+        component,
+        name,
+        type,
+        TypeName.get(type),
+        TypeName.get(types.erasure(type)),
+        isPytreeNode(component),
+        Naming.snakeCase(name));
+  }
+
+  /** {@code @Field(pytreeNode = ...)}, true when absent. */
+  private static boolean isPytreeNode(Element component) {
+    for (AnnotationMirror mirror : component.getAnnotationMirrors()) {
+      if (isAnnotation(mirror, RuntimeNames.FIELD)) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+            : mirror.getElementValues().entrySet()) {
+          if (entry.getKey().getSimpleName().contentEquals("pytreeNode")) {
+            return Boolean.TRUE.equals(entry.getValue().getValue());
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  static boolean isAnnotation(AnnotationMirror mirror, String qualifiedName) {
+    Element type = mirror.getAnnotationType().asElement();
+    return type instanceof TypeElement t && t.getQualifiedName().contentEquals(qualifiedName);
+  }
+
+  static boolean hasAnnotation(Element element, String qualifiedName) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      if (isAnnotation(mirror, qualifiedName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code Outer.Inner} for a nested record, {@code Dense} for a top-level one. */
+  private static String nestedName(ClassName name) {
+    return String.join(".", name.simpleNames());
+  }
+
+  private static boolean isVisibleOutsidePackage(TypeElement record) {
+    for (Element e = record; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private RecordModel.WithClause withClause(TypeElement record, ClassName companion) {
+    String withName = companion.canonicalName() + ".With";
+    String shortName = companion.simpleName() + ".With";
+    List<String> expectedArgs = new ArrayList<>();
+    for (TypeParameterElement parameter : record.getTypeParameters()) {
+      expectedArgs.add(parameter.getSimpleName().toString());
+    }
+    for (TypeMirror iface : record.getInterfaces()) {
+      String written;
+      List<String> args;
+      if (iface.getKind() == TypeKind.DECLARED && iface instanceof DeclaredType declared
+          && declared.asElement() instanceof TypeElement element) {
+        written = element.getQualifiedName().toString();
+        args = new ArrayList<>();
+        for (TypeMirror arg : declared.getTypeArguments()) {
+          args.add(arg.getKind() == TypeKind.TYPEVAR ? arg.toString() : "?" + arg);
+        }
+      } else {
+        // Not generated yet (the first round): javac shows the name as written in the source.
+        String text = iface.toString();
+        int lt = text.indexOf('<');
+        written = lt < 0 ? text : text.substring(0, lt);
+        args = lt < 0 ? List.of() : splitArguments(text.substring(lt + 1, text.lastIndexOf('>')));
+      }
+      if (written.equals(withName) || written.equals(shortName) || written.endsWith("." + shortName)) {
+        return args.equals(expectedArgs) ? RecordModel.WithClause.IMPLEMENTED : RecordModel.WithClause.WRONG_ARGUMENTS;
+      }
+    }
+    return RecordModel.WithClause.MISSING;
+  }
+
+  private static List<String> splitArguments(String text) {
+    List<String> args = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        args.add(part.trim());
+      }
+    }
+    return args;
+  }
+
+  /** A record is meant as a train state when it has a {@code tx} or {@code optState}, or holds an optimizer. */
+  private boolean isTrainStateShaped(List<ComponentModel> components) {
+    TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+    for (ComponentModel c : components) {
+      if (c.name().equals(TrainStateModel.TX) || c.name().equals(TrainStateModel.OPT_STATE)) {
+        return true;
+      }
+      if (transformation != null && types.isAssignable(c.type(), types.erasure(transformation.asType()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static TrainStateModel trainState(List<ComponentModel> components) {
+    Map<String, ComponentModel> roles = new HashMap<>();
+    List<ComponentModel> extras = new ArrayList<>();
+    for (ComponentModel c : components) {
+      if (TrainStateModel.ROLES.contains(c.name())) {
+        roles.put(c.name(), c);
+      } else {
+        extras.add(c);
+      }
+    }
+    return new TrainStateModel(
+        roles.get(TrainStateModel.STEP),
+        roles.get(TrainStateModel.APPLY_FN),
+        roles.get(TrainStateModel.PARAMS),
+        roles.get(TrainStateModel.TX),
+        roles.get(TrainStateModel.OPT_STATE),
+        List.copyOf(extras));
+  }
+
+  static PackageElement packageOf(Element element) {
+    Element e = element;
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return (PackageElement) e;
+  }
+}

@@ -1,0 +1,198 @@
+package org.pytree4j.processor;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks a {@link RecordModel} before anything is generated. Reports every problem it finds on the
+ * element at fault; the record gets a companion only when there is none.
+ */
+final class ModelValidator {
+  private static final Set<String> INTEGER_TYPES = Set.of("int", "long", "java.lang.Integer", "java.lang.Long");
+
+  private final Elements elements;
+  private final Types types;
+  private final ErrorReporter reporter;
+
+  ModelValidator(Elements elements, Types types, ErrorReporter reporter) {
+    this.elements = elements;
+    this.types = types;
+    this.reporter = reporter;
+  }
+
+  /** True when the model can be generated. */
+  boolean validate(RecordModel model) {
+    int errorsBefore = reporter.errorCount();
+    checkAccessible(model.element());
+    checkNames(model);
+    checkWithClause(model);
+    if (model.trainState() != null) {
+      checkTrainState(model, model.trainState());
+    }
+    return reporter.errorCount() == errorsBefore;
+  }
+
+  private void checkAccessible(TypeElement record) {
+    for (Element e = record; e instanceof TypeElement type; e = e.getEnclosingElement()) {
+      if (type.getModifiers().contains(Modifier.PRIVATE)) {
+        reporter.error(record, Diagnostics.NOT_ACCESSIBLE,
+            "%s cannot be a @PyTreeNode: %s is private, so its generated companion %s cannot see it."
+                + " Make it package-private or public",
+            record.getSimpleName(), type == record ? "it" : type.getSimpleName(), companionOf(record));
+        return;
+      }
+      if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
+        reporter.error(record, Diagnostics.NOT_ACCESSIBLE,
+            "%s cannot be a @PyTreeNode: %s is declared inside a method, so no generated class can name it."
+                + " Move it to the top level or into a class",
+            record.getSimpleName(), type == record ? "it" : type.getSimpleName());
+        return;
+      }
+    }
+  }
+
+  private static String companionOf(TypeElement record) {
+    StringBuilder name = new StringBuilder(record.getSimpleName());
+    for (Element e = record.getEnclosingElement(); e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      name.insert(0, t.getSimpleName() + ".");
+    }
+    return Naming.companionSimpleName(name.toString());
+  }
+
+  private void checkNames(RecordModel model) {
+    Map<String, ComponentModel> byWither = new HashMap<>();
+    for (ComponentModel c : model.components()) {
+      byWither.put(c.witherName(), c);
+    }
+    for (ComponentModel c : model.components()) {
+      if (Naming.RESERVED.contains(c.name())) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Component '%s' of %s has the name of a generated method (%s() of %s); rename the component",
+            c.name(), model.rawRecordType().simpleName(), c.name(), ownerOf(c.name(), model));
+      }
+      ComponentModel shadowed = byWither.get(c.name());
+      if (shadowed != null) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Component '%s' of %s has the name of the generated wither of component '%s'; rename one of them",
+            c.name(), model.rawRecordType().simpleName(), shadowed.name());
+      }
+    }
+  }
+
+  private static String ownerOf(String method, RecordModel model) {
+    return switch (method) {
+      case "build" -> model.companion().simpleName() + ".Builder";
+      case "builder", "flatten", "flattenWithPath", "unflatten", "nodeType", "create" -> model.companion().simpleName();
+      default -> model.rawRecordType().simpleName();
+    };
+  }
+
+  private void checkWithClause(RecordModel model) {
+    if (model.withInterface() == RecordModel.WithClause.WRONG_ARGUMENTS) {
+      reporter.error(model.element(), Diagnostics.WITH_ARGUMENTS,
+          "%s must implement its With interface with its own type parameters, in order: '%s'",
+          model.rawRecordType().simpleName(), model.implementsClause());
+    }
+  }
+
+  private void checkTrainState(RecordModel model, TrainStateModel ts) {
+    String record = model.rawRecordType().simpleName();
+    requireRole(model, ts.step(), TrainStateModel.STEP, "long step");
+    requireRole(model, ts.applyFn(), TrainStateModel.APPLY_FN, "@Field(pytreeNode = false) ApplyFn<Params> applyFn");
+    requireRole(model, ts.params(), TrainStateModel.PARAMS, "Params params");
+    requireRole(model, ts.tx(), TrainStateModel.TX, "@Field(pytreeNode = false) GradientTransformation tx");
+    requireRole(model, ts.optState(), TrainStateModel.OPT_STATE, "OptState optState");
+
+    if (ts.step() != null) {
+      if (!INTEGER_TYPES.contains(ts.step().type().toString())) {
+        reporter.error(ts.step().element(), Diagnostics.TRAIN_STATE,
+            "'step' of train state %s must be an integer type (long or int), not %s", record, ts.step().type());
+      } else {
+        requireChild(record, ts.step());
+      }
+    }
+    for (ComponentModel fn : new ComponentModel[] {ts.applyFn(), ts.tx()}) {
+      if (fn != null && fn.pytreeNode()) {
+        reporter.error(fn.element(), Diagnostics.TRAIN_STATE,
+            "'%s' of train state %s must be static: annotate it @Field(pytreeNode = false), as Flax's TrainState"
+                + " declares struct.field(pytree_node=False); otherwise it would be a leaf of the tree",
+            fn.name(), record);
+      }
+    }
+    if (ts.tx() != null) {
+      TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+      if (transformation != null && !types.isAssignable(ts.tx().type(), transformation.asType())) {
+        reporter.error(ts.tx().element(), Diagnostics.TRAIN_STATE,
+            "'tx' of train state %s must be a %s, not %s", record, RuntimeNames.GRADIENT_TRANSFORMATION, ts.tx().type());
+      }
+    }
+    if (ts.optState() != null) {
+      TypeElement optState = elements.getTypeElement(RuntimeNames.OPT_STATE);
+      if (optState != null && !types.isSameType(optState.asType(), ts.optState().type())) {
+        reporter.error(ts.optState().element(), Diagnostics.TRAIN_STATE,
+            "'optState' of train state %s must be declared as %s (what tx.init returns), not %s",
+            record, RuntimeNames.OPT_STATE, ts.optState().type());
+      } else {
+        requireChild(record, ts.optState());
+      }
+    }
+    if (ts.params() != null) {
+      if (!isPytreeType(ts.params().type())) {
+        reporter.error(ts.params().element(), Diagnostics.TRAIN_STATE,
+            "'params' of train state %s must be a pytree (a @PyTreeNode record, a Map, a List, an INDArray"
+                + " or a type variable), not %s",
+            record, ts.params().type());
+      } else {
+        requireChild(record, ts.params());
+      }
+    }
+  }
+
+  private void requireRole(RecordModel model, ComponentModel role, String name, String declaration) {
+    if (role == null) {
+      reporter.error(model.element(), Diagnostics.TRAIN_STATE,
+          "%s looks like a train state but has no '%s' component. A train state needs step, applyFn, params,"
+              + " tx and optState, as Flax's TrainState; add '%s'",
+          model.rawRecordType().simpleName(), name, declaration);
+    }
+  }
+
+  private void requireChild(String record, ComponentModel role) {
+    if (!role.pytreeNode()) {
+      reporter.error(role.element(), Diagnostics.TRAIN_STATE,
+          "'%s' of train state %s must be a pytree child: remove @Field(pytreeNode = false)", role.name(), record);
+    }
+  }
+
+  private boolean isPytreeType(TypeMirror type) {
+    if (type.getKind() == TypeKind.TYPEVAR) {
+      return true;
+    }
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    if (ModelReader.hasAnnotation(element, RuntimeNames.PY_TREE_NODE)
+        || element.getQualifiedName().contentEquals("java.lang.Object")) {
+      return true;
+    }
+    for (String container : new String[] {"java.util.Map", "java.util.List", RuntimeNames.INDARRAY,
+        RuntimeNames.CUSTOM_NODE}) {
+      TypeElement containerType = elements.getTypeElement(container);
+      if (containerType != null && types.isAssignable(types.erasure(type), types.erasure(containerType.asType()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,44 @@
+package org.pytree4j.processor;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** The naming rules of generated code, in one place. */
+final class Naming {
+  private Naming() {}
+
+  /** Methods the generated code adds to the record or its builder; no component may take these names. */
+  static final Set<String> RESERVED =
+      Set.of("replace", "toBuilder", "builder", "build", "flatten", "flattenWithPath", "unflatten",
+          "nodeType", "pyTreeNodeType", "create", "applyGradients");
+
+  /** {@code Outer.Inner} -> {@code Outer_InnerPyTree}: nesting becomes underscores. */
+  static String companionSimpleName(String nestedSimpleNames) {
+    return nestedSimpleNames.replace('.', '_') + "PyTree";
+  }
+
+  /** {@code kernel} -> {@code withKernel}. */
+  static String witherName(String component) {
+    return "with" + Character.toUpperCase(component.charAt(0)) + component.substring(1);
+  }
+
+  /**
+   * The Python (state dict) name of a component: {@code optState} -> {@code opt_state},
+   * {@code batchStats} -> {@code batch_stats}, {@code HTTPPort} -> {@code http_port}.
+   */
+  static String snakeCase(String name) {
+    StringBuilder sb = new StringBuilder(name.length() + 4);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isUpperCase(c) && i > 0) {
+        char prev = name.charAt(i - 1);
+        boolean nextLower = i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1));
+        if (Character.isLowerCase(prev) || Character.isDigit(prev) || (Character.isUpperCase(prev) && nextLower)) {
+          sb.append('_');
+        }
+      }
+      sb.append(Character.toLowerCase(c));
+    }
+    return sb.toString().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,113 @@
+package org.pytree4j;
+
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * JAX's {@code jax.tree_util} for Java.
+ *
+ * <p>A pytree is built from containers and leaves:
+ * <ul>
+ *   <li>{@code Map} with String keys: children in sorted key order; rebuilt as an immutable sorted map
+ *       (like a Flax {@code FrozenDict}). Keys print as {@code ['params']}.</li>
+ *   <li>{@code List}: children in order; rebuilt as an immutable list. Keys print as {@code [0]}.</li>
+ *   <li>{@link PyTreeNode} records (and other {@link CustomNode}s): pytree components in declaration
+ *       order, static components kept in the structure. Keys print as {@code .kernel}.</li>
+ *   <li>{@code null}: an empty subtree with no leaves, like Python's None.</li>
+ *   <li>anything else is a leaf: {@code INDArray}, numbers, strings, any other object.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Map<String, Object> params = Map.of("dense", Map.of("kernel", w, "bias", b));
+ * List<Object> leaves = PyTrees.leaves(params);                   // [b, w] (sorted keys)
+ * Map<String, Object> twice = PyTrees.map((INDArray x) -> x.mul(2), params);
+ * PyTrees.leavesWithPath(params).get(0).path().keystr();          // ['dense']['bias']
+ * }</pre>
+ *
+ * <p>Every error names the key path where it happened.
+ */
+public final class PyTrees {
+  private static final PyTreeOps DEFAULT = new PyTreeOps(null);
+
+  private PyTrees() {}
+
+  /** The utilities with JAX's {@code is_leaf}: nodes for which {@code isLeaf} holds are leaves. */
+  public static PyTreeOps isLeaf(Predicate<Object> isLeaf) {
+    if (isLeaf == null) {
+      throw new IllegalArgumentException("isLeaf must not be null");
+    }
+    return new PyTreeOps(isLeaf);
+  }
+
+  /** {@code jax.tree.flatten(tree)}: leaves in order, and the structure. */
+  public static Flattened flatten(Object tree) {
+    return DEFAULT.flatten(tree);
+  }
+
+  /** {@code jax.tree.unflatten(treedef, leaves)}. */
+  public static <T> T unflatten(TreeDef treeDef, List<?> leaves) {
+    return treeDef.unflatten(leaves);
+  }
+
+  /** {@code jax.tree_util.tree_flatten_with_path(tree)}. */
+  public static FlattenedWithPath flattenWithPath(Object tree) {
+    return DEFAULT.flattenWithPath(tree);
+  }
+
+  /** {@code jax.tree.leaves(tree)}. */
+  public static List<Object> leaves(Object tree) {
+    return DEFAULT.leaves(tree);
+  }
+
+  /** {@code jax.tree_util.tree_leaves_with_path(tree)}. */
+  public static List<LeafWithPath> leavesWithPath(Object tree) {
+    return DEFAULT.leavesWithPath(tree);
+  }
+
+  /** {@code jax.tree.structure(tree)}. */
+  public static TreeDef structure(Object tree) {
+    return DEFAULT.structure(tree);
+  }
+
+  /** {@code jax.tree.map(f, tree)}. Give the lambda's parameter a type to receive typed leaves. */
+  public static <L, T> T map(Function<? super L, ?> f, T tree) {
+    return DEFAULT.map(f, tree);
+  }
+
+  /** {@code jax.tree.map(f, tree, other)}; {@code other} must have {@code tree} as a prefix. */
+  public static <A, B, T> T map(BiFunction<? super A, ? super B, ?> f, T tree, Object other) {
+    return DEFAULT.map(f, tree, other);
+  }
+
+  /** {@code jax.tree.map(f, tree, *rest)}; {@code f} gets one argument per tree. */
+  public static <T> T mapN(Function<? super List<Object>, ?> f, T tree, Object... rest) {
+    return DEFAULT.mapN(f, tree, rest);
+  }
+
+  /** {@code jax.tree_util.tree_map_with_path(f, tree)}. */
+  public static <L, T> T mapWithPath(BiFunction<KeyPath, ? super L, ?> f, T tree) {
+    return DEFAULT.mapWithPath(f, tree);
+  }
+
+  /** {@code jax.tree_util.tree_map_with_path(f, tree, *rest)}. */
+  public static <T> T mapWithPathN(BiFunction<KeyPath, ? super List<Object>, ?> f, T tree, Object... rest) {
+    return DEFAULT.mapWithPathN(f, tree, rest);
+  }
+
+  /** {@code jax.tree_util.tree_reduce(f, tree, initial)}. */
+  public static <R, L> R reduce(BiFunction<R, ? super L, R> f, Object tree, R initial) {
+    return DEFAULT.reduce(f, tree, initial);
+  }
+
+  /** {@code jax.tree_util.tree_all(tree)} over Boolean leaves. */
+  public static boolean all(Object tree) {
+    return DEFAULT.all(tree);
+  }
+
+  /** True when {@code predicate} holds for every leaf. */
+  public static <L> boolean all(Predicate<? super L> predicate, Object tree) {
+    return DEFAULT.all(predicate, tree);
+  }
+}

@@ -1,0 +1,70 @@
+package org.pytree4j;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+
+/** Rebuilds trees from a {@link TreeDef} and leaves. */
+final class Unflattener {
+  private Unflattener() {}
+
+  @SuppressWarnings("unchecked")
+  static <T> T unflatten(TreeDef def, List<?> leaves) {
+    if (leaves.size() != def.numLeaves()) {
+      throw new IllegalArgumentException(
+          (leaves.size() < def.numLeaves() ? "too few" : "too many") + " leaves for " + def
+              + ": expected " + def.numLeaves() + ", got " + leaves.size());
+    }
+    Object[] array = leaves.toArray();
+    int[] cursor = {0};
+    try {
+      return (T) build(def, array, cursor);
+    } catch (PathedFailure f) {
+      throw f.toException("cannot unflatten " + def);
+    }
+  }
+
+  private static Object build(TreeDef def, Object[] leaves, int[] cursor) {
+    switch (def.kind()) {
+      case LEAF:
+        return leaves[cursor[0]++];
+      case NONE:
+        return null;
+      case DICT: {
+        List<String> keys = def.dictKeys();
+        TreeMap<String, Object> map = new TreeMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+          map.put(keys.get(i), buildChild(def, i, leaves, cursor));
+        }
+        return Collections.unmodifiableSortedMap(map);
+      }
+      case SEQUENCE: {
+        Object[] items = new Object[def.arity()];
+        for (int i = 0; i < items.length; i++) {
+          items[i] = buildChild(def, i, leaves, cursor);
+        }
+        return Collections.unmodifiableList(Arrays.asList(items));
+      }
+      default: {
+        Object[] children = new Object[def.arity()];
+        for (int i = 0; i < children.length; i++) {
+          children[i] = buildChild(def, i, leaves, cursor);
+        }
+        try {
+          return def.nodeTypeUnchecked().unflatten(def.auxData(), children);
+        } catch (IllegalArgumentException | ClassCastException e) {
+          throw PathedFailure.invalid(e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private static Object buildChild(TreeDef def, int index, Object[] leaves, int[] cursor) {
+    try {
+      return build(def.child(index), leaves, cursor);
+    } catch (PathedFailure f) {
+      throw f.at(def.childKey(index));
+    }
+  }
+}
