@@ -33,7 +33,9 @@ public final class PyTreeProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(RuntimeNames.PY_TREE_NODE, RuntimeNames.FIELD);
+    // @Generated is claimed too: it sits on our companions, and with -Xlint:processing javac warns
+    // about every annotation no processor claims, which would break users' -Werror builds.
+    return Set.of(RuntimeNames.PY_TREE_NODE, RuntimeNames.FIELD, GENERATED);
   }
 
   @Override
@@ -77,7 +79,7 @@ public final class PyTreeProcessor extends AbstractProcessor {
     for (TypeElement record : records) {
       processRecord(record, reporter);
     }
-    // The annotations are pytree4j's own: claiming them keeps -Xlint:processing quiet for users.
+    // Claim what we support (our own annotations and @Generated) to keep -Xlint:processing quiet.
     return true;
   }
 
