@@ -50,7 +50,7 @@ final class ModelReader {
     TypeName recordType = typeVariables.isEmpty()
         ? raw
         : ParameterizedTypeName.get(raw, typeVariables.toArray(new TypeName[0]));
-    ClassName companion = ClassName.get(raw.packageName(), Naming.companionSimpleName(nestedName(raw)));
+    ClassName companion = Naming.companion(raw);
     return new RecordModel(
         record,
         recordType,
@@ -109,11 +109,6 @@ final class ModelReader {
     return false;
   }
 
-  /** {@code Outer.Inner} for a nested record, {@code Dense} for a top-level one. */
-  private static String nestedName(ClassName name) {
-    return String.join(".", name.simpleNames());
-  }
-
   private static boolean isVisibleOutsidePackage(TypeElement record) {
     for (Element e = record; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (!e.getModifiers().contains(Modifier.PUBLIC)) {
@@ -164,18 +159,29 @@ final class ModelReader {
     return args;
   }
 
-  /** A record is meant as a train state when it has a {@code tx} or {@code optState}, or holds an optimizer. */
+  /**
+   * A record is meant as a train state when it has a part only a train state has: an {@code applyFn},
+   * a {@code tx} that is an optimizer, or an optimizer next to {@code params}. A record that merely
+   * holds a {@code step}, {@code params} or an {@code optState} (a checkpoint, an optimizer's own
+   * state) or a {@code tx} of another type (a translation) is a plain pytree.
+   */
   private boolean isTrainStateShaped(List<ComponentModel> components) {
-    TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+    boolean hasParams = false;
+    boolean hasOptimizer = false;
     for (ComponentModel c : components) {
-      if (c.name().equals(TrainStateModel.TX) || c.name().equals(TrainStateModel.OPT_STATE)) {
+      boolean optimizer = isOptimizer(c.type());
+      if (c.name().equals(TrainStateModel.APPLY_FN) || (optimizer && c.name().equals(TrainStateModel.TX))) {
         return true;
       }
-      if (transformation != null && types.isAssignable(c.type(), types.erasure(transformation.asType()))) {
-        return true;
-      }
+      hasParams |= c.name().equals(TrainStateModel.PARAMS);
+      hasOptimizer |= optimizer;
     }
-    return false;
+    return hasParams && hasOptimizer;
+  }
+
+  private boolean isOptimizer(TypeMirror type) {
+    TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+    return transformation != null && types.isAssignable(type, types.erasure(transformation.asType()));
   }
 
   private static TrainStateModel trainState(List<ComponentModel> components) {

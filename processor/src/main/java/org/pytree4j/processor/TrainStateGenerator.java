@@ -75,7 +75,7 @@ final class TrainStateGenerator {
         .returns(model.recordType())
         .addParameter(ts.params().typeName(), "grads")
         .addParameter(changes, "changes")
-        .addStatement("$T applied = $T.applyGradients($N(), $N(), $N(), grads)", applied, RuntimeNames.TRAIN_STATES,
+        .addStatement("$T applied = $T.applyGradients($N(),$W$N(),$W$N(),$Wgrads)", applied, RuntimeNames.TRAIN_STATES,
             ts.tx().name(), ts.params().name(), ts.optState().name())
         .addStatement("$T builder = toBuilder()", model.builderType())
         .addStatement("builder.$N($T.nextStep($N()))", ts.step().name(), RuntimeNames.TRAIN_STATES, ts.step().name())
