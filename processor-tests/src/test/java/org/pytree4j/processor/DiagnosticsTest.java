@@ -421,6 +421,27 @@ class DiagnosticsTest {
     assertThat(compilation).succeededWithoutWarnings();
   }
 
+  // ---- [PyTreeCrash] ----
+
+  @Test
+  void unexpectedExceptionBecomesOneErrorNamingTheRecordAndAskingForABugReport() {
+    JavaFileObject source = source("test.Dense",
+        "package test;",
+        "",
+        "import org.nd4j.linalg.api.ndarray.INDArray;",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Dense(INDArray kernel, INDArray bias) {}");
+    Compilation compilation = com.google.testing.compile.Compiler.javac()
+        .withProcessors(new OriginRecordingProcessor(new PyTreeProcessor(), new IllegalStateException("boom")))
+        .compile(source);
+    assertSingleError(compilation, source, 7,
+        "[PyTreeCrash] The pytree4j processor failed on Dense. This is a bug in pytree4j; please report it with"
+            + " this record and the following trace:");
+    assertThat(compilation).hadErrorContaining("java.lang.IllegalStateException: boom");
+  }
+
   /** The params record the train-state sources name. */
   private static final JavaFileObject PARAMS = source("test.params.Params",
       "package test.params;",

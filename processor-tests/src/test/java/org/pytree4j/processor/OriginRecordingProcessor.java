@@ -26,14 +26,22 @@ import javax.tools.JavaFileObject;
 
 /**
  * Runs a processor behind a Filer that records the originating elements of every file it creates,
- * as Gradle's incremental compilation does.
+ * as Gradle's incremental compilation does; optionally the Filer fails, to test how the processor
+ * copes with the unexpected.
  */
 final class OriginRecordingProcessor implements Processor {
   private final Processor delegate;
+  private final RuntimeException failure;
   private final Map<String, List<String>> originatingElements = new LinkedHashMap<>();
 
   OriginRecordingProcessor(Processor delegate) {
+    this(delegate, null);
+  }
+
+  /** Every {@code createSourceFile} throws {@code failure}. */
+  OriginRecordingProcessor(Processor delegate, RuntimeException failure) {
     this.delegate = delegate;
+    this.failure = failure;
   }
 
   /** Generated type or resource name -> qualified names of its originating elements. */
@@ -135,6 +143,9 @@ final class OriginRecordingProcessor implements Processor {
     @Override
     public JavaFileObject createSourceFile(CharSequence name, Element... origins) throws IOException {
       record(name, origins);
+      if (failure != null) {
+        throw failure;
+      }
       return filer.createSourceFile(name, origins);
     }
 
