@@ -326,8 +326,9 @@ class DiagnosticsTest {
     Compilation compilation = Compilations.strict().compile(source, PARAMS);
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation)
-        .hadNoteContaining("withers, replace and toBuilder, applyGradients appear on the record only when it"
-            + " declares 'implements TrainStatePyTree.With<P>'")
+        .hadNoteContaining("[PyTreeMissingWith] TrainState gets its companion TrainStatePyTree, but withers,"
+            + " replace, toBuilder and applyGradients appear on the record only when it declares"
+            + " 'implements TrainStatePyTree.With<P>'")
         .inFile(source).onLine(13);
   }
 
@@ -417,8 +418,23 @@ class DiagnosticsTest {
         "@PyTreeNode",
         "public record Checkpoint(long step, Map<String, INDArray> params, OptState optState)",
         "    implements CheckpointPyTree.With {}");
-    Compilation compilation = Compilations.strict().compile(translation, checkpoint);
+    JavaFileObject model = source("test.Model",
+        "package test;",
+        "",
+        "import org.pytree4j.Field;",
+        "import org.pytree4j.PyTreeNode;",
+        "import org.pytree4j.train.ApplyFn;",
+        "import test.params.Params;",
+        "",
+        "@PyTreeNode",
+        "public record Model(@Field(pytreeNode = false) ApplyFn<Params> applyFn, Params params)",
+        "    implements ModelPyTree.With {}");
+    Compilation compilation = Compilations.strict().compile(translation, checkpoint, model, PARAMS);
     assertThat(compilation).succeededWithoutWarnings();
+    // None of them got train-state methods.
+    for (String companion : new String[] {"test.TranslationPyTree", "test.CheckpointPyTree", "test.ModelPyTree"}) {
+      assertThat(compilation).generatedSourceFile(companion).contentsAsUtf8String().doesNotContain("applyGradients");
+    }
   }
 
   // ---- [PyTreeCrash] ----

@@ -160,23 +160,23 @@ final class ModelReader {
   }
 
   /**
-   * A record is meant as a train state when it has a part only a train state has: an {@code applyFn},
-   * a {@code tx} that is an optimizer, or an optimizer next to {@code params}. A record that merely
-   * holds a {@code step}, {@code params} or an {@code optState} (a checkpoint, an optimizer's own
-   * state) or a {@code tx} of another type (a translation) is a plain pytree.
+   * A record is meant as a train state when it holds an optimizer (a {@code GradientTransformation}
+   * component, normally {@code tx}), or has both an {@code applyFn} and an {@code optState}. A record
+   * that merely has a {@code step}, {@code params}, an {@code optState} (a checkpoint) or an
+   * {@code applyFn} with its {@code params} (a model for inference), or a {@code tx} of another type (a
+   * translation) is a plain pytree.
    */
   private boolean isTrainStateShaped(List<ComponentModel> components) {
-    boolean hasParams = false;
-    boolean hasOptimizer = false;
+    boolean hasApplyFn = false;
+    boolean hasOptState = false;
     for (ComponentModel c : components) {
-      boolean optimizer = isOptimizer(c.type());
-      if (c.name().equals(TrainStateModel.APPLY_FN) || (optimizer && c.name().equals(TrainStateModel.TX))) {
+      if (isOptimizer(c.type())) {
         return true;
       }
-      hasParams |= c.name().equals(TrainStateModel.PARAMS);
-      hasOptimizer |= optimizer;
+      hasApplyFn |= c.name().equals(TrainStateModel.APPLY_FN);
+      hasOptState |= c.name().equals(TrainStateModel.OPT_STATE);
     }
-    return hasParams && hasOptimizer;
+    return hasApplyFn && hasOptState;
   }
 
   private boolean isOptimizer(TypeMirror type) {

@@ -108,10 +108,10 @@ public final class PyTreeProcessor extends AbstractProcessor {
       file.writeTo(processingEnv.getFiler());
       if (model.withInterface() == RecordModel.WithClause.MISSING) {
         reporter.note(record, Diagnostics.MISSING_WITH,
-            "%s gets its companion %s, but withers, replace and toBuilder%s appear on the record only when it"
-                + " declares '%s'",
+            "%s gets its companion %s, but %s appear on the record only when it declares '%s'",
             record.getSimpleName(), model.companion().simpleName(),
-            model.trainState() != null ? ", applyGradients" : "", model.implementsClause());
+            model.trainState() != null ? "withers, replace, toBuilder and applyGradients" : "withers, replace and toBuilder",
+            model.implementsClause());
       }
     } catch (MissingTypes.MissingTypeException e) {
       deferred.add(record.getQualifiedName().toString());
