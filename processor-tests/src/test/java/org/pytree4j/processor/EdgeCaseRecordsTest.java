@@ -114,4 +114,36 @@ class EdgeCaseRecordsTest {
             "    implements StatePyTree.With {}"));
     assertThat(compilation).succeededWithoutWarnings();
   }
+
+  @Test
+  void typeAnnotatedStepIsStillALong() {
+    Compilation compilation = Compilations.strict().compile(
+        source("test.NonNegative",
+            "package test;",
+            "",
+            "import java.lang.annotation.ElementType;",
+            "import java.lang.annotation.Target;",
+            "",
+            "@Target(ElementType.TYPE_USE)",
+            "public @interface NonNegative {}"),
+        source("test.State",
+            "package test;",
+            "",
+            "import java.util.Map;",
+            "import org.nd4j.linalg.api.ndarray.INDArray;",
+            "import org.pytree4j.Field;",
+            "import org.pytree4j.PyTreeNode;",
+            "import org.pytree4j.optim.GradientTransformation;",
+            "import org.pytree4j.optim.OptState;",
+            "import org.pytree4j.train.ApplyFn;",
+            "",
+            "@PyTreeNode",
+            "public record State(@NonNegative long step,",
+            "    @Field(pytreeNode = false) ApplyFn<Map<String, INDArray>> applyFn, Map<String, INDArray> params,",
+            "    @Field(pytreeNode = false) GradientTransformation tx, OptState optState)",
+            "    implements StatePyTree.With {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test.StatePyTree").contentsAsUtf8String()
+        .contains("return new State(0L, applyFn, params, tx, TrainStates.init(tx, params));");
+  }
 }

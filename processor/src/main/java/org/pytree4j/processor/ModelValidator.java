@@ -2,7 +2,6 @@ package org.pytree4j.processor;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
@@ -18,8 +17,6 @@ import javax.lang.model.util.Types;
  * element at fault; the record gets a companion only when there is none.
  */
 final class ModelValidator {
-  private static final Set<String> INTEGER_TYPES = Set.of("int", "long", "java.lang.Integer", "java.lang.Long");
-
   private final Elements elements;
   private final Types types;
   private final ErrorReporter reporter;
@@ -140,7 +137,7 @@ final class ModelValidator {
     requireRole(model, ts.optState(), TrainStateModel.OPT_STATE, "OptState optState");
 
     if (ts.step() != null) {
-      if (!INTEGER_TYPES.contains(ts.step().type().toString())) {
+      if (!TrainStateModel.isIntegerType(ts.step().type())) {
         reporter.error(ts.step().element(), Diagnostics.TRAIN_STATE,
             "'step' of train state %s must be an integer type (long or int), not %s", record, ts.step().type());
       } else {
