@@ -130,6 +130,51 @@ class DiagnosticsTest {
   }
 
   @Test
+  void notAccessible_localRecordInALambdaWithTheQualifiedAnnotation() {
+    JavaFileObject source = source("test.Factory",
+        "package test;",
+        "",
+        "import java.util.function.Supplier;",
+        "",
+        "public class Factory {",
+        "  @org.pytree4j.PyTreeNode",
+        "  record Visible(int x) {}",
+        "",
+        "  static final Supplier<Object> MAKE = () -> {",
+        "    @org.pytree4j.PyTreeNode",
+        "    record InLambda(int x) {}",
+        "    return new InLambda(1);",
+        "  };",
+        "}");
+    assertSingleError(Compilations.compile(source), source, 11,
+        "[PyTreeNotAccessible] InLambda cannot be a @PyTreeNode: it is declared inside a method");
+  }
+
+  @Test
+  void localRecordWithAnotherLibrarysPyTreeNodeIsNotOurs() {
+    JavaFileObject other = source("other.PyTreeNode",
+        "package other;",
+        "",
+        "public @interface PyTreeNode {}");
+    JavaFileObject source = source("test.Factory",
+        "package test;",
+        "",
+        "import other.PyTreeNode;",
+        "",
+        "public class Factory {",
+        "  @org.pytree4j.PyTreeNode",
+        "  record Visible(int x) implements Factory_VisiblePyTree.With {}",
+        "",
+        "  static Object make() {",
+        "    @PyTreeNode",
+        "    record Local(int x) {}",
+        "    return new Local(1);",
+        "  }",
+        "}");
+    assertThat(Compilations.compile(other, source)).succeeded();
+  }
+
+  @Test
   void notAccessible_privateComponentType() {
     JavaFileObject source = source("test.Holder",
         "package test;",
