@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** The tree walks behind {@link PyTrees}: classify, flatten, flatten with paths, flatten up to. */
 final class Flattener {
@@ -128,11 +129,16 @@ final class Flattener {
   }
 
   static List<Object> flattenUpTo(TreeDef def, Object tree) {
+    return flattenUpTo(def, tree, "tree does not match structure " + def, () -> "");
+  }
+
+  /** Fails with {@code <prefix> at <path>: <what differs><suffix>}. */
+  static List<Object> flattenUpTo(TreeDef def, Object tree, String prefix, Supplier<String> suffix) {
     List<Object> out = new ArrayList<>(def.numLeaves());
     try {
       upTo(def, tree, out);
     } catch (PathedFailure f) {
-      throw f.toException("tree does not match structure " + def);
+      throw f.toException(prefix, suffix.get());
     }
     return out;
   }

@@ -43,8 +43,13 @@ final class PathedFailure extends RuntimeException {
 
   /** The public exception: {@code <prefix> at <path>: <message>}. */
   IllegalArgumentException toException(String prefix) {
+    return toException(prefix, "");
+  }
+
+  /** The public exception: {@code <prefix> at <path>: <message><suffix>}. */
+  IllegalArgumentException toException(String prefix, String suffix) {
     KeyPath path = path();
-    String text = prefix + " at " + path.describe() + ": " + getMessage();
+    String text = prefix + " at " + path.describe() + ": " + getMessage() + suffix;
     IllegalArgumentException e =
         mismatch ? new TreeMismatchException(path, text) : new InvalidTreeException(path, text);
     if (getCause() != null) {

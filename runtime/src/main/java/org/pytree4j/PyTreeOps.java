@@ -175,23 +175,17 @@ public final class PyTreeOps {
     return true;
   }
 
+  /** The subtrees of tree {@code index} at tree 0's leaf positions; a mismatch names the path and both structures. */
   private List<Object> leavesUpTo(TreeDef def, Object other, int index) {
+    return Flattener.flattenUpTo(def, other, "tree " + index + " does not match tree 0",
+        () -> "\n  tree 0 structure: " + def + "\n  tree " + index + " structure: " + structureOf(other));
+  }
+
+  private String structureOf(Object tree) {
     try {
-      return def.flattenUpTo(other);
-    } catch (TreeMismatchException e) {
-      String structure;
-      try {
-        structure = flatten(other).treeDef().toString();
-      } catch (IllegalArgumentException unflattenable) {
-        structure = "(not a valid tree: " + unflattenable.getMessage() + ")";
-      }
-      TreeMismatchException wrapped = new TreeMismatchException(e.path(),
-          "tree " + index + " does not match tree 0 at " + e.path().describe() + ": "
-              + e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
-              + "\n  tree 0 structure: " + def
-              + "\n  tree " + index + " structure: " + structure);
-      wrapped.initCause(e);
-      throw wrapped;
+      return flatten(tree).treeDef().toString();
+    } catch (IllegalArgumentException notATree) {
+      return "(not a valid tree: " + notATree.getMessage() + ")";
     }
   }
 

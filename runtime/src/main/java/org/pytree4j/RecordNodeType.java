@@ -124,7 +124,11 @@ public abstract class RecordNodeType<R extends Record> extends NodeType<R> {
    */
   @SuppressWarnings("unchecked")
   protected final <C> C child(Object[] children, int index, Class<?> type) {
-    return (C) checked(children[index], type, "component '" + childNames.get(index) + "'");
+    try {
+      return (C) checked(children[index], type, "component '" + childNames.get(index) + "'");
+    } catch (IllegalArgumentException e) {
+      throw new ChildTypeException(index, e.getMessage());
+    }
   }
 
   /** Reads static value {@code index} for the constructor, checking its type as {@link #child} does. */

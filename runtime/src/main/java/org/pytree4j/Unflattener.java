@@ -53,6 +53,9 @@ final class Unflattener {
         }
         try {
           return def.nodeTypeUnchecked().unflatten(def.auxData(), children);
+        } catch (ChildTypeException e) {
+          // The path goes down to the child, not just to the node that rejected it.
+          throw PathedFailure.invalid(e.getMessage(), e).at(def.childKey(e.index()));
         } catch (IllegalArgumentException | ClassCastException e) {
           throw PathedFailure.invalid(e.getMessage(), e);
         }

@@ -14,8 +14,8 @@ final class BuilderGenerator {
     TypeSpec.Builder builder = TypeSpec.classBuilder("Builder")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addTypeVariables(model.typeVariables())
-        .addJavadoc("Builds {@link $T} values; from {@link #builder()} or {@code toBuilder()}.\n",
-            model.rawRecordType());
+        .addJavadoc("Builds {@link $T} values; from {@link $T#builder()} or {@code toBuilder()}.\n",
+            model.rawRecordType(), model.companion());
     for (ComponentModel c : model.components()) {
       builder.addField(FieldSpec.builder(c.typeName(), c.name(), Modifier.PRIVATE).build());
     }
@@ -32,7 +32,7 @@ final class BuilderGenerator {
     CodeBlock.Builder args = CodeBlock.builder();
     for (ComponentModel c : model.components()) {
       if (!args.isEmpty()) {
-        args.add(", ");
+        args.add(",$W");
       }
       args.add("$N", c.name());
     }

@@ -122,6 +122,6 @@ final class CompanionGenerator {
   }
 
   static CodeBlock argumentList(List<CodeBlock> args) {
-    return CodeBlock.join(args, ", ");
+    return CodeBlock.join(args, ",$W");
   }
 }

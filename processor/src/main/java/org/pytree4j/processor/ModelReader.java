@@ -50,7 +50,7 @@ final class ModelReader {
     TypeName recordType = typeVariables.isEmpty()
         ? raw
         : ParameterizedTypeName.get(raw, typeVariables.toArray(new TypeName[0]));
-    ClassName companion = ClassName.get(raw.packageName(), Naming.companionSimpleName(nestedName(raw)));
+    ClassName companion = Naming.companion(raw);
     return new RecordModel(
         record,
         recordType,
@@ -109,11 +109,6 @@ final class ModelReader {
     return false;
   }
 
-  /** {@code Outer.Inner} for a nested record, {@code Dense} for a top-level one. */
-  private static String nestedName(ClassName name) {
-    return String.join(".", name.simpleNames());
-  }
-
   private static boolean isVisibleOutsidePackage(TypeElement record) {
     for (Element e = record; e instanceof TypeElement; e = e.getEnclosingElement()) {
       if (!e.getModifiers().contains(Modifier.PUBLIC)) {
@@ -164,18 +159,29 @@ final class ModelReader {
     return args;
   }
 
-  /** A record is meant as a train state when it has a {@code tx} or {@code optState}, or holds an optimizer. */
+  /**
+   * A record is meant as a train state when it holds an optimizer (a {@code GradientTransformation}
+   * component, normally {@code tx}), or has both an {@code applyFn} and an {@code optState}. A record
+   * that merely has a {@code step}, {@code params}, an {@code optState} (a checkpoint) or an
+   * {@code applyFn} with its {@code params} (a model for inference), or a {@code tx} of another type (a
+   * translation) is a plain pytree.
+   */
   private boolean isTrainStateShaped(List<ComponentModel> components) {
-    TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+    boolean hasApplyFn = false;
+    boolean hasOptState = false;
     for (ComponentModel c : components) {
-      if (c.name().equals(TrainStateModel.TX) || c.name().equals(TrainStateModel.OPT_STATE)) {
+      if (isOptimizer(c.type())) {
         return true;
       }
-      if (transformation != null && types.isAssignable(c.type(), types.erasure(transformation.asType()))) {
-        return true;
-      }
+      hasApplyFn |= c.name().equals(TrainStateModel.APPLY_FN);
+      hasOptState |= c.name().equals(TrainStateModel.OPT_STATE);
     }
-    return false;
+    return hasApplyFn && hasOptState;
+  }
+
+  private boolean isOptimizer(TypeMirror type) {
+    TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+    return transformation != null && types.isAssignable(type, types.erasure(transformation.asType()));
   }
 
   private static TrainStateModel trainState(List<ComponentModel> components) {

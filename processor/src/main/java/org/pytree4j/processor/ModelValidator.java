@@ -2,7 +2,6 @@ package org.pytree4j.processor;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
@@ -18,8 +17,6 @@ import javax.lang.model.util.Types;
  * element at fault; the record gets a companion only when there is none.
  */
 final class ModelValidator {
-  private static final Set<String> INTEGER_TYPES = Set.of("int", "long", "java.lang.Integer", "java.lang.Long");
-
   private final Elements elements;
   private final Types types;
   private final ErrorReporter reporter;
@@ -33,7 +30,9 @@ final class ModelValidator {
   /** True when the model can be generated. */
   boolean validate(RecordModel model) {
     int errorsBefore = reporter.errorCount();
-    checkAccessible(model.element());
+    if (checkAccessible(model.element())) {
+      checkComponentTypesAccessible(model);
+    }
     checkNames(model);
     checkWithClause(model);
     if (model.trainState() != null) {
@@ -42,49 +41,73 @@ final class ModelValidator {
     return reporter.errorCount() == errorsBefore;
   }
 
-  private void checkAccessible(TypeElement record) {
+  /** False, after reporting it, when the companion cannot see the record. */
+  private boolean checkAccessible(TypeElement record) {
     for (Element e = record; e instanceof TypeElement type; e = e.getEnclosingElement()) {
       if (type.getModifiers().contains(Modifier.PRIVATE)) {
         reporter.error(record, Diagnostics.NOT_ACCESSIBLE,
-            "%s cannot be a @PyTreeNode: %s is private, so its generated companion %s cannot see it."
-                + " Make it package-private or public",
-            record.getSimpleName(), type == record ? "it" : type.getSimpleName(), companionOf(record));
-        return;
+            "%s cannot be a @PyTreeNode: %s private, so its generated companion %s cannot see it."
+                + " Make %s package-private or public",
+            record.getSimpleName(), type == record ? "it is" : "it is nested in " + type.getSimpleName() + ", which is",
+            Naming.companion(com.palantir.javapoet.ClassName.get(record)).simpleName(), type.getSimpleName());
+        return false;
       }
       if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
         reporter.error(record, Diagnostics.NOT_ACCESSIBLE,
             "%s cannot be a @PyTreeNode: %s is declared inside a method, so no generated class can name it."
                 + " Move it to the top level or into a class",
             record.getSimpleName(), type == record ? "it" : type.getSimpleName());
-        return;
+        return false;
       }
     }
-  }
-
-  private static String companionOf(TypeElement record) {
-    StringBuilder name = new StringBuilder(record.getSimpleName());
-    for (Element e = record.getEnclosingElement(); e instanceof TypeElement t; e = e.getEnclosingElement()) {
-      name.insert(0, t.getSimpleName() + ".");
-    }
-    return Naming.companionSimpleName(name.toString());
+    return true;
   }
 
   private void checkNames(RecordModel model) {
+    String record = model.rawRecordType().simpleName();
     Map<String, ComponentModel> byWither = new HashMap<>();
+    Map<String, ComponentModel> byStateDictKey = new HashMap<>();
     for (ComponentModel c : model.components()) {
-      byWither.put(c.witherName(), c);
+      ComponentModel sameWither = byWither.putIfAbsent(c.witherName(), c);
+      if (sameWither != null) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Components '%s' and '%s' of %s would both get the wither %s(); rename one of them",
+            sameWither.name(), c.name(), record, c.witherName());
+      } else if (c.pytreeNode()) {
+        ComponentModel sameKey = byStateDictKey.putIfAbsent(c.stateDictKey(), c);
+        if (sameKey != null) {
+          reporter.error(c.element(), Diagnostics.NAME_CLASH,
+              "Components '%s' and '%s' of %s have the same state-dict name '%s' (the snake_case form used"
+                  + " in checkpoints); rename one of them",
+              sameKey.name(), c.name(), record, c.stateDictKey());
+        }
+      }
     }
     for (ComponentModel c : model.components()) {
       if (Naming.RESERVED.contains(c.name())) {
         reporter.error(c.element(), Diagnostics.NAME_CLASH,
             "Component '%s' of %s has the name of a generated method (%s() of %s); rename the component",
-            c.name(), model.rawRecordType().simpleName(), c.name(), ownerOf(c.name(), model));
+            c.name(), record, c.name(), ownerOf(c.name(), model));
       }
       ComponentModel shadowed = byWither.get(c.name());
       if (shadowed != null) {
         reporter.error(c.element(), Diagnostics.NAME_CLASH,
             "Component '%s' of %s has the name of the generated wither of component '%s'; rename one of them",
-            c.name(), model.rawRecordType().simpleName(), shadowed.name());
+            c.name(), record, shadowed.name());
+      }
+    }
+  }
+
+  /** The companion names every component type; a private type (a private nested class) it cannot name. */
+  private void checkComponentTypesAccessible(RecordModel model) {
+    for (ComponentModel c : model.components()) {
+      TypeElement hidden = PrivateTypes.firstPrivate(c.type());
+      if (hidden != null) {
+        reporter.error(c.element(), Diagnostics.NOT_ACCESSIBLE,
+            "Component '%s' of %s has a type that mentions %s, which is private, so the generated companion"
+                + " %s cannot name it. Make %s package-private or public",
+            c.name(), model.rawRecordType().simpleName(), hidden.getQualifiedName(), model.companion().simpleName(),
+            hidden.getSimpleName());
       }
     }
   }
@@ -114,7 +137,7 @@ final class ModelValidator {
     requireRole(model, ts.optState(), TrainStateModel.OPT_STATE, "OptState optState");
 
     if (ts.step() != null) {
-      if (!INTEGER_TYPES.contains(ts.step().type().toString())) {
+      if (!TrainStateModel.isIntegerType(ts.step().type())) {
         reporter.error(ts.step().element(), Diagnostics.TRAIN_STATE,
             "'step' of train state %s must be an integer type (long or int), not %s", record, ts.step().type());
       } else {
@@ -162,9 +185,23 @@ final class ModelValidator {
     if (role == null) {
       reporter.error(model.element(), Diagnostics.TRAIN_STATE,
           "%s looks like a train state but has no '%s' component. A train state needs step, applyFn, params,"
-              + " tx and optState, as Flax's TrainState; add '%s'",
-          model.rawRecordType().simpleName(), name, declaration);
+              + " tx and optState, as Flax's TrainState; add '%s'%s",
+          model.rawRecordType().simpleName(), name, declaration, renameHint(model, name));
     }
+  }
+
+  /** When the optimizer is there under another name: {@code (or rename 'optimizer' to 'tx')}. */
+  private String renameHint(RecordModel model, String role) {
+    if (!role.equals(TrainStateModel.TX)) {
+      return "";
+    }
+    TypeElement transformation = elements.getTypeElement(RuntimeNames.GRADIENT_TRANSFORMATION);
+    for (ComponentModel c : model.components()) {
+      if (transformation != null && types.isAssignable(c.type(), types.erasure(transformation.asType()))) {
+        return " (or rename '" + c.name() + "' to 'tx')";
+      }
+    }
+    return "";
   }
 
   private void requireChild(String record, ComponentModel role) {

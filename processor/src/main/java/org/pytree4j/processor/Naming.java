@@ -1,5 +1,6 @@
 package org.pytree4j.processor;
 
+import com.palantir.javapoet.ClassName;
 import java.util.Locale;
 import java.util.Set;
 
@@ -11,6 +12,11 @@ final class Naming {
   static final Set<String> RESERVED =
       Set.of("replace", "toBuilder", "builder", "build", "flatten", "flattenWithPath", "unflatten",
           "nodeType", "pyTreeNodeType", "create", "applyGradients");
+
+  /** The companion of a record: {@code com.acme.Outer.Inner} -> {@code com.acme.Outer_InnerPyTree}. */
+  static ClassName companion(ClassName record) {
+    return ClassName.get(record.packageName(), companionSimpleName(String.join(".", record.simpleNames())));
+  }
 
   /** {@code Outer.Inner} -> {@code Outer_InnerPyTree}: nesting becomes underscores. */
   static String companionSimpleName(String nestedSimpleNames) {

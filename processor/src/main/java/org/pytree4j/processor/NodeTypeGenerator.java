@@ -24,7 +24,7 @@ final class NodeTypeGenerator {
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .superclass(CompanionGenerator.nodeTypeType(model))
         .addMethod(MethodSpec.constructorBuilder()
-            .addStatement("super($T.class, $L, $L, $L)", model.rawRecordType(),
+            .addStatement("super($T.class,$W$L,$W$L,$W$L)", model.rawRecordType(),
                 names(model.children(), false), names(model.children(), true), names(model.statics(), false))
             .build())
         .addMethod(MethodSpec.methodBuilder("children")
@@ -77,7 +77,7 @@ final class NodeTypeGenerator {
     CodeBlock.Builder list = CodeBlock.builder().add("$T.of(", List.class);
     for (int i = 0; i < components.size(); i++) {
       ComponentModel c = components.get(i);
-      list.add(i == 0 ? "$S" : ", $S", stateDictKeys ? c.stateDictKey() : c.name());
+      list.add(i == 0 ? "$S" : ",$W$S", stateDictKeys ? c.stateDictKey() : c.name());
     }
     return list.add(")").build();
   }
@@ -88,7 +88,7 @@ final class NodeTypeGenerator {
     }
     CodeBlock.Builder array = CodeBlock.builder().add("new Object[] {");
     for (int i = 0; i < components.size(); i++) {
-      array.add(i == 0 ? "node.$N()" : ", node.$N()", components.get(i).name());
+      array.add(i == 0 ? "node.$N()" : ",$Wnode.$N()", components.get(i).name());
     }
     return array.add("}").build();
   }
@@ -99,7 +99,7 @@ final class NodeTypeGenerator {
     int stat = 0;
     for (ComponentModel c : model.components()) {
       if (!args.isEmpty()) {
-        args.add(", ");
+        args.add(",$W");
       }
       TypeName erasure = c.erasure();
       if (erasure instanceof com.palantir.javapoet.ParameterizedTypeName p) {

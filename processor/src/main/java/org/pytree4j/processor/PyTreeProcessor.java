@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -31,10 +33,22 @@ public final class PyTreeProcessor extends AbstractProcessor {
   /** Records that referenced types not defined yet, to retry in the next round. */
   private final Set<String> deferred = new LinkedHashSet<>();
 
+  private LocalTypes localTypes;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment processingEnv) {
+    super.init(processingEnv);
+    localTypes = LocalTypes.create(processingEnv);
+  }
+
+  /**
+   * pytree4j's annotations, and {@code @Generated}: the companions carry it, and under
+   * {@code -Xlint:all} javac warns about every annotation no processor claims, which would fail a
+   * {@code -Werror} build on generated code. No processor acts on {@code @Generated}, so claiming it
+   * takes nothing from anyone.
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    // @Generated is claimed too: it sits on our companions, and with -Xlint:processing javac warns
-    // about every annotation no processor claims, which would break users' -Werror builds.
     return Set.of(RuntimeNames.PY_TREE_NODE, RuntimeNames.FIELD, GENERATED);
   }
 
@@ -76,10 +90,11 @@ public final class PyTreeProcessor extends AbstractProcessor {
     if (field != null) {
       checkFieldPlacement(round.getElementsAnnotatedWith(field), reporter);
     }
+    localTypes.check(round.getRootElements(), reporter);
     for (TypeElement record : records) {
       processRecord(record, reporter);
     }
-    // Claim what we support (our own annotations and @Generated) to keep -Xlint:processing quiet.
+    // Claiming the annotations keeps -Xlint:processing quiet for users.
     return true;
   }
 
@@ -93,13 +108,19 @@ public final class PyTreeProcessor extends AbstractProcessor {
       file.writeTo(processingEnv.getFiler());
       if (model.withInterface() == RecordModel.WithClause.MISSING) {
         reporter.note(record, Diagnostics.MISSING_WITH,
-            "%s gets its companion %s, but withers, replace and toBuilder%s appear on the record only when it"
-                + " declares '%s'",
+            "%s gets its companion %s, but %s appear on the record only when it declares '%s'",
             record.getSimpleName(), model.companion().simpleName(),
-            model.trainState() != null ? ", applyGradients" : "", model.implementsClause());
+            model.trainState() != null ? "withers, replace, toBuilder and applyGradients" : "withers, replace and toBuilder",
+            model.implementsClause());
       }
     } catch (MissingTypes.MissingTypeException e) {
       deferred.add(record.getQualifiedName().toString());
+    } catch (FilerException e) {
+      // The Filer refuses a type name that a source file or another processor already declares.
+      reporter.error(record, Diagnostics.NAME_CLASH,
+          "Cannot generate %s, the companion of %s: a type of that name already exists (%s). Rename the"
+              + " record or the other type",
+          companionName(record), record.getSimpleName(), e.getMessage());
     } catch (IOException e) {
       reporter.error(record, Diagnostics.CRASH, "Could not write the companion of %s: %s", record.getSimpleName(), e);
     } catch (RuntimeException | Error e) {
@@ -143,6 +164,10 @@ public final class PyTreeProcessor extends AbstractProcessor {
             record.getSimpleName());
       }
     }
+  }
+
+  private static String companionName(TypeElement record) {
+    return Naming.companion(ClassName.get(record)).canonicalName();
   }
 
   private AnnotationSpec generatedAnnotation() {

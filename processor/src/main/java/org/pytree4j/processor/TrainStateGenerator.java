@@ -37,7 +37,7 @@ final class TrainStateGenerator {
     List<CodeBlock> args = new ArrayList<>();
     for (ComponentModel c : model.components()) {
       if (c == ts.step()) {
-        args.add(CodeBlock.of(isLong(c) ? "0L" : "0"));
+        args.add(CodeBlock.of(TrainStateModel.isLong(c.type()) ? "0L" : "0"));
       } else if (c == ts.optState()) {
         args.add(CodeBlock.of("$T.init($N, $N)", RuntimeNames.TRAIN_STATES, ts.tx().name(), ts.params().name()));
       } else {
@@ -75,7 +75,7 @@ final class TrainStateGenerator {
         .returns(model.recordType())
         .addParameter(ts.params().typeName(), "grads")
         .addParameter(changes, "changes")
-        .addStatement("$T applied = $T.applyGradients($N(), $N(), $N(), grads)", applied, RuntimeNames.TRAIN_STATES,
+        .addStatement("$T applied = $T.applyGradients($N(),$W$N(),$W$N(),$Wgrads)", applied, RuntimeNames.TRAIN_STATES,
             ts.tx().name(), ts.params().name(), ts.optState().name())
         .addStatement("$T builder = toBuilder()", model.builderType())
         .addStatement("builder.$N($T.nextStep($N()))", ts.step().name(), RuntimeNames.TRAIN_STATES, ts.step().name())
@@ -84,10 +84,5 @@ final class TrainStateGenerator {
         .addStatement("changes.accept(builder)")
         .addStatement("return builder.build()")
         .build();
-  }
-
-  private static boolean isLong(ComponentModel c) {
-    String type = c.type().toString();
-    return type.equals("long") || type.equals("java.lang.Long");
   }
 }

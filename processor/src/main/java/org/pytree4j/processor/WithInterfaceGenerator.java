@@ -51,7 +51,7 @@ final class WithInterfaceGenerator {
     CodeBlock.Builder args = CodeBlock.builder();
     for (ComponentModel c : model.components()) {
       if (!args.isEmpty()) {
-        args.add(", ");
+        args.add(",$W");
       }
       args.add(c == changed ? "$N" : "$N()", c.name());
     }
@@ -67,7 +67,7 @@ final class WithInterfaceGenerator {
   private static MethodSpec toBuilder(RecordModel model) {
     CodeBlock.Builder chain = CodeBlock.builder().add("return new $T()", model.builderType());
     for (ComponentModel c : model.components()) {
-      chain.add(".$N($N())", c.name(), c.name());
+      chain.add("$Z.$N($N())", c.name(), c.name());
     }
     return MethodSpec.methodBuilder("toBuilder")
         .addJavadoc("A builder holding this record's components.\n")

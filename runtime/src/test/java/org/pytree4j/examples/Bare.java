@@ -1,0 +1,12 @@
+package org.pytree4j.examples;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.Field;
+import org.pytree4j.PyTreeNode;
+
+/**
+ * A node record that does not declare {@code implements BarePyTree.With}: it still gets a companion
+ * (and a note at build time), and the runtime finds its node type through the annotation.
+ */
+@PyTreeNode
+public record Bare(INDArray weight, @Field(pytreeNode = false) int size) {}
