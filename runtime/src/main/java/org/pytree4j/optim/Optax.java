@@ -3,6 +3,7 @@ package org.pytree4j.optim;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.optim.schedule.Schedule;
 import org.pytree4j.optim.schedule.StatefulSchedule;
 
@@ -238,6 +239,14 @@ public final class Optax {
 
   /** {@code optax.safe_increment(count)} for int32 counters: {@code count + 1}, saturating at {@link Integer#MAX_VALUE}. */
   public static int safeIncrement(int count) {
+    return Numerics.safeIncrement(count);
+  }
+
+  /**
+   * {@code optax.safe_increment(count)} for a counter array of any integer or floating dtype: every
+   * element {@code + 1}, except those at the dtype's maximum, which stay. Returns a new array.
+   */
+  public static INDArray safeIncrement(INDArray count) {
     return Numerics.safeIncrement(count);
   }
 

@@ -9,10 +9,10 @@ import java.util.List;
 public record JoinedSchedule(List<Schedule> schedules, List<Long> boundaries) implements Schedule {
 
   public JoinedSchedule {
-    if (schedules == null || schedules.isEmpty() || schedules.contains(null)) {
+    if (schedules == null || schedules.isEmpty() || schedules.stream().anyMatch(s -> s == null)) {
       throw new IllegalArgumentException("join_schedules needs at least one schedule and no null");
     }
-    if (boundaries == null || boundaries.size() != schedules.size() - 1 || boundaries.contains(null)) {
+    if (boundaries == null || boundaries.size() != schedules.size() - 1 || boundaries.stream().anyMatch(b -> b == null)) {
       throw new IllegalArgumentException("join_schedules needs one boundary fewer than schedules: "
           + schedules.size() + " schedules, boundaries " + boundaries);
     }
