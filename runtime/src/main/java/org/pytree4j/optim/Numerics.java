@@ -23,6 +23,8 @@ final class Numerics {
           + FloatTypes.name(type));
     }
     INDArray out = count.dup('c');
+    // integers go through the buffer: INDArray.putScalar has no long overload and would round them
+    org.nd4j.linalg.api.buffer.DataBuffer buffer = out.data();
     for (long i = 0; i < out.length(); i++) {
       if (FloatTypes.isFloating(type)) {
         double v = out.getDouble(i);
@@ -30,10 +32,10 @@ final class Numerics {
         out.putScalar(i, v < max ? v + 1 : max);
       } else if (type == DataType.UINT64) {
         long v = out.getLong(i);
-        out.putScalar(i, v == -1L ? v : v + 1);
+        buffer.put(i, v == -1L ? v : v + 1);
       } else {
         long v = out.getLong(i);
-        out.putScalar(i, v < intMax(type) ? v + 1 : intMax(type));
+        buffer.put(i, v < intMax(type) ? v + 1 : intMax(type));
       }
     }
     return out;
