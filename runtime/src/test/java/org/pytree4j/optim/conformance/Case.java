@@ -129,7 +129,7 @@ final class Case {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();
-        if ((path.isEmpty() && PROSE.contains(key)) || PROSE.contains(key) || key.endsWith("_note")) {
+        if (PROSE.contains(key) || key.endsWith("_note")) {
           continue;
         }
         collect(e.getValue(), path.isEmpty() ? key : path + "/" + key, unread);
