@@ -19,7 +19,7 @@ public interface OptState {
    * Only {@link ChainState}s are indexed; other states throw.
    */
   default OptState get(int index) {
-    throw new IllegalArgumentException("opt_state[" + index + "]: this state is a " + getClass().getSimpleName()
+    throw new IllegalArgumentException("opt_state[" + index + "]: this state is " + article(getClass().getSimpleName())
         + ", not the state of a chain(...) (ChainState); only chain states are indexed by position");
   }
 
@@ -30,8 +30,8 @@ public interface OptState {
   default <S extends OptState> S get(int index, Class<S> type) {
     OptState state = get(index);
     if (!type.isInstance(state)) {
-      throw new IllegalArgumentException("opt_state[" + index + "] is a "
-          + (state == null ? "None" : state.getClass().getSimpleName()) + ", not a " + type.getSimpleName());
+      throw new IllegalArgumentException("opt_state[" + index + "] is "
+          + (state == null ? "None" : article(state.getClass().getSimpleName())) + ", not " + article(type.getSimpleName()));
     }
     return type.cast(state);
   }
@@ -49,5 +49,10 @@ public interface OptState {
   /** {@link #findHyperparam(Hyperparam)} by Optax's name, e.g. {@code "learning_rate"}. */
   default double findHyperparam(String name) {
     return HyperparamLookup.find(this, name);
+  }
+
+  /** {@code a ChainState}, {@code an InjectHyperparamsState}. */
+  private static String article(String name) {
+    return ("AEIOU".indexOf(name.isEmpty() ? 'x' : name.charAt(0)) >= 0 ? "an " : "a ") + name;
   }
 }

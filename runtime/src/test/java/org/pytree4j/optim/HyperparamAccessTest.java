@@ -122,12 +122,12 @@ class HyperparamAccessTest {
   void indexingStatesThatAreNotChains() {
     OptState inject = injectHyperparams(sgd(0.1)).init(params);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> inject.get(0));
-    assertEquals("opt_state[0]: this state is a InjectHyperparamsState, not the state of a chain(...) (ChainState);"
+    assertEquals("opt_state[0]: this state is an InjectHyperparamsState, not the state of a chain(...) (ChainState);"
         + " only chain states are indexed by position", e.getMessage());
     OptState chain = chain(sgd(0.1), sgd(0.2)).init(params);
     assertEquals("opt_state[2]: this chain state has 2 entries [0..1]",
         assertThrows(IllegalArgumentException.class, () -> chain.get(2)).getMessage());
-    assertEquals("opt_state[0] is a ChainState, not a InjectHyperparamsState",
+    assertEquals("opt_state[0] is a ChainState, not an InjectHyperparamsState",
         assertThrows(IllegalArgumentException.class, () -> chain.get(0, InjectHyperparamsState.class)).getMessage());
     assertInstanceOf(ChainState.class, chain.get(1));
   }
