@@ -1,5 +1,6 @@
 package org.pytree4j.optim;
 
+import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,7 +22,25 @@ final class LeafBuffers {
     if (array.isView() || array.ordering() != 'c' || array.data().length() != array.length()) {
       c = array.dup('c');
     }
-    return c.data().asDouble();
+    int n = (int) c.length();
+    switch (c.dataType()) {
+      case DOUBLE: {
+        double[] out = new double[n];
+        c.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
+        return out;
+      }
+      case FLOAT: {
+        float[] f = new float[n];
+        c.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(f);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = f[i];
+        }
+        return out;
+      }
+      default:
+        return c.data().asDouble();
+    }
   }
 
   /** A new array of {@code shape} and {@code dtype} holding {@code values} (C order), each rounded once. */
@@ -30,10 +49,16 @@ final class LeafBuffers {
       return Nd4j.create(dtype, shape);
     }
     switch (dtype) {
-      case DOUBLE:
-        return Nd4j.create(values, shape, 'c');
-      case FLOAT:
-        return Nd4j.create(toFloats(values), shape, 'c');
+      case DOUBLE: {
+        INDArray out = Nd4j.createUninitialized(DataType.DOUBLE, shape, 'c');
+        out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values);
+        return out;
+      }
+      case FLOAT: {
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(toFloats(values));
+        return out;
+      }
       case HALF:
       case BFLOAT16:
         return Nd4j.create(toFloats(values), shape, 'c').castTo(dtype);

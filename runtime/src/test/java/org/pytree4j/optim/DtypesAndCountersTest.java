@@ -158,6 +158,22 @@ class DtypesAndCountersTest {
     assertSame(g, r.updates());
   }
 
+  /** Views, F-order arrays and empty leaves give the same numbers as their C-order copies. */
+  @Test
+  void viewsFortranOrderAndEmptyLeaves() {
+    INDArray matrix = Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}}).castTo(DataType.FLOAT);
+    Map<String, Object> odd = Map.of("row", matrix.getRow(1), "t", matrix.transpose(), "empty",
+        Nd4j.create(DataType.FLOAT, 0, 3));
+    Map<String, Object> copies = Map.of("row", matrix.getRow(1).dup('c'), "t", matrix.transpose().dup('c'), "empty",
+        Nd4j.create(DataType.FLOAT, 0, 3));
+    GradientTransformation tx = adam(0.1);
+    UpdateResult a = tx.update(odd, tx.init(odd), odd);
+    UpdateResult b = tx.update(copies, tx.init(copies), copies);
+    Arrays32.assertTreeClose(b.updates(), a.updates(), 0, 0, "updates");
+    Arrays32.assertTreeClose(applyUpdates(copies, b.updates()), applyUpdates(odd, a.updates()), 0, 0, "params");
+    assertEquals(List.of(4.0, 5.0, 6.0), boxed(Arrays32.values(matrix.getRow(1))), "the viewed matrix is not written");
+  }
+
   private static List<Double> boxed(double[] values) {
     return Arrays.stream(values).boxed().toList();
   }
