@@ -1,0 +1,274 @@
+package org.pytree4j.optim;
+
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.optim.schedule.Schedule;
+import org.pytree4j.optim.schedule.StatefulSchedule;
+
+/**
+ * Optax for Java: every transformation, alias and helper under its Optax name, in camelCase.
+ *
+ * <pre>{@code
+ * import static org.pytree4j.optim.Optax.*;
+ * import static org.pytree4j.optim.schedule.Schedules.*;
+ *
+ * GradientTransformation tx = chain(
+ *     clipByGlobalNorm(1.0),
+ *     injectHyperparams(adamw(warmupCosineDecay(0.0, 1e-3, 100, 10_000)).weightDecay(1e-2)));
+ * OptState state = tx.init(params);
+ * UpdateResult r = tx.update(grads, state, params);
+ * params = applyUpdates(params, r.updates());
+ * double lr = r.state().get(1, InjectHyperparamsState.class).hyperparam(LEARNING_RATE);
+ * }</pre>
+ *
+ * <p>Transformations are immutable values; their setters ({@code adam(1e-3).b1(0.8)}) return new
+ * ones. States are immutable pytrees; nothing here writes into an array it was given. Leaves of
+ * params and updates are floating-point INDArrays (float32, float64, float16, bfloat16) or null
+ * (Optax's None). Arithmetic runs in float64 and each result is stored in its leaf's dtype.
+ */
+public final class Optax {
+  private Optax() {}
+
+  /** {@code learning_rate}. */
+  public static final Hyperparam LEARNING_RATE = Hyperparam.LEARNING_RATE;
+  /** {@code b1}. */
+  public static final Hyperparam B1 = Hyperparam.B1;
+  /** {@code b2}. */
+  public static final Hyperparam B2 = Hyperparam.B2;
+  /** {@code eps}. */
+  public static final Hyperparam EPS = Hyperparam.EPS;
+  /** {@code eps_root}. */
+  public static final Hyperparam EPS_ROOT = Hyperparam.EPS_ROOT;
+  /** {@code weight_decay}. */
+  public static final Hyperparam WEIGHT_DECAY = Hyperparam.WEIGHT_DECAY;
+  /** {@code momentum}. */
+  public static final Hyperparam MOMENTUM = Hyperparam.MOMENTUM;
+  /** {@code max_norm}. */
+  public static final Hyperparam MAX_NORM = Hyperparam.MAX_NORM;
+  /** {@code step_size}. */
+  public static final Hyperparam STEP_SIZE = Hyperparam.STEP_SIZE;
+  /** {@code decay}. */
+  public static final Hyperparam DECAY = Hyperparam.DECAY;
+
+  // ---- combining ----
+
+  /** {@code optax.chain(*transformations)}. */
+  public static Chain chain(GradientTransformation... transformations) {
+    return new Chain(List.of(transformations));
+  }
+
+  /** {@code optax.chain(*transformations)}. */
+  public static Chain chain(List<? extends GradientTransformation> transformations) {
+    return new Chain(transformations);
+  }
+
+  /** {@code optax.masked(inner, mask)}. */
+  public static Masked masked(GradientTransformation inner, Mask mask) {
+    return new Masked(inner, mask);
+  }
+
+  /** {@code optax.identity()}. */
+  public static Identity identity() {
+    return Identity.INSTANCE;
+  }
+
+  // ---- transformations ----
+
+  /** {@code optax.scale(step_size)}. */
+  public static Scale scale(double stepSize) {
+    return new Scale(Map.of(STEP_SIZE, stepSize));
+  }
+
+  /** {@code scale} with a scheduled {@code step_size}, for {@code injectHyperparams(scale(schedule))}. */
+  public static Scale scale(Schedule stepSize) {
+    return new Scale(Map.of(STEP_SIZE, stepSize));
+  }
+
+  /** {@code scale} with a stateful schedule, for {@code injectHyperparams}. */
+  public static Scale scale(StatefulSchedule<?> stepSize) {
+    return new Scale(Map.of(STEP_SIZE, stepSize));
+  }
+
+  /** {@code optax.scale_by_learning_rate(learning_rate)}: scales by {@code -learning_rate}. */
+  public static ScaleByLearningRate scaleByLearningRate(double learningRate) {
+    return new ScaleByLearningRate(Map.of(LEARNING_RATE, learningRate), true);
+  }
+
+  /** {@code optax.scale_by_learning_rate(schedule)}: scales by {@code -schedule(count)}. */
+  public static ScaleByLearningRate scaleByLearningRate(Schedule learningRate) {
+    return new ScaleByLearningRate(Map.of(LEARNING_RATE, learningRate), true);
+  }
+
+  /** {@code optax.scale_by_schedule(step_size_fn)}. */
+  public static ScaleBySchedule scaleBySchedule(Schedule stepSizeFn) {
+    return new ScaleBySchedule(stepSizeFn);
+  }
+
+  /** {@code optax.scale_by_adam()} with Optax's defaults; set others with {@code .b1(..)} etc. */
+  public static ScaleByAdam scaleByAdam() {
+    return new ScaleByAdam(ScaleByAdam.defaults(), null, false);
+  }
+
+  /** {@code optax.add_decayed_weights(weight_decay)}. */
+  public static AddDecayedWeights addDecayedWeights(double weightDecay) {
+    return new AddDecayedWeights(Map.of(WEIGHT_DECAY, weightDecay), null);
+  }
+
+  /** {@code optax.add_decayed_weights(weight_decay, mask)}. */
+  public static AddDecayedWeights addDecayedWeights(double weightDecay, Mask mask) {
+    return new AddDecayedWeights(Map.of(WEIGHT_DECAY, weightDecay), mask);
+  }
+
+  /** {@code optax.trace(decay)}. */
+  public static Trace trace(double decay) {
+    return new Trace(Map.of(DECAY, decay), false, null);
+  }
+
+  /** {@code optax.trace(decay, nesterov)}. */
+  public static Trace trace(double decay, boolean nesterov) {
+    return new Trace(Map.of(DECAY, decay), nesterov, null);
+  }
+
+  /** {@code trace} with a scheduled {@code decay}, for {@code injectHyperparams}. */
+  public static Trace trace(Schedule decay) {
+    return new Trace(Map.of(DECAY, decay), false, null);
+  }
+
+  /** {@code optax.clip_by_global_norm(max_norm)}. */
+  public static ClipByGlobalNorm clipByGlobalNorm(double maxNorm) {
+    return new ClipByGlobalNorm(Map.of(MAX_NORM, maxNorm));
+  }
+
+  /** {@code clip_by_global_norm} with a scheduled {@code max_norm}, for {@code injectHyperparams}. */
+  public static ClipByGlobalNorm clipByGlobalNorm(Schedule maxNorm) {
+    return new ClipByGlobalNorm(Map.of(MAX_NORM, maxNorm));
+  }
+
+  // ---- aliases ----
+
+  /** {@code optax.adam(learning_rate)} with Optax's defaults; set others with {@code .b1(..)} etc. */
+  public static Adam adam(double learningRate) {
+    return new Adam("adam", Adam.defaults(learningRate), null, false);
+  }
+
+  /** {@code optax.adam(learning_rate=schedule)}. */
+  public static Adam adam(Schedule learningRate) {
+    return new Adam("adam", Adam.defaults(learningRate), null, false);
+  }
+
+  /** {@code optax.nadam(learning_rate)}: {@code adam} with Nesterov momentum. */
+  public static Adam nadam(double learningRate) {
+    return new Adam("nadam", Adam.defaults(learningRate), null, true);
+  }
+
+  /** {@code optax.nadam(learning_rate=schedule)}. */
+  public static Adam nadam(Schedule learningRate) {
+    return new Adam("nadam", Adam.defaults(learningRate), null, true);
+  }
+
+  /** {@code optax.adamw(learning_rate)} with Optax's defaults ({@code weight_decay=1e-4}). */
+  public static AdamW adamw(double learningRate) {
+    return new AdamW("adamw", AdamW.defaults(learningRate), null, null, false);
+  }
+
+  /** {@code optax.adamw(learning_rate=schedule)}. */
+  public static AdamW adamw(Schedule learningRate) {
+    return new AdamW("adamw", AdamW.defaults(learningRate), null, null, false);
+  }
+
+  /** {@code optax.nadamw(learning_rate)}: {@code adamw} with Nesterov momentum. */
+  public static AdamW nadamw(double learningRate) {
+    return new AdamW("nadamw", AdamW.defaults(learningRate), null, null, true);
+  }
+
+  /** {@code optax.nadamw(learning_rate=schedule)}. */
+  public static AdamW nadamw(Schedule learningRate) {
+    return new AdamW("nadamw", AdamW.defaults(learningRate), null, null, true);
+  }
+
+  /** {@code optax.sgd(learning_rate)}: no momentum. */
+  public static Sgd sgd(double learningRate) {
+    return new Sgd(Sgd.defaults(learningRate), false, null);
+  }
+
+  /** {@code optax.sgd(learning_rate=schedule)}. */
+  public static Sgd sgd(Schedule learningRate) {
+    return new Sgd(Sgd.defaults(learningRate), false, null);
+  }
+
+  /** {@code optax.sgd(learning_rate, momentum)}. */
+  public static Sgd sgd(double learningRate, double momentum) {
+    return sgd(learningRate).momentum(momentum);
+  }
+
+  /** {@code optax.sgd(learning_rate, momentum, nesterov)}. */
+  public static Sgd sgd(double learningRate, double momentum, boolean nesterov) {
+    return sgd(learningRate).momentum(momentum).nesterov(nesterov);
+  }
+
+  // ---- injecting hyperparameters ----
+
+  /**
+   * {@code optax.inject_hyperparams(factory)(**kwargs)}: {@code inner}'s numeric hyperparameters
+   * live in the state (as float32), constants or schedules:
+   * {@code injectHyperparams(adam(warmupCosineDecay(..)).b2(0.99))}.
+   */
+  public static InjectHyperparams injectHyperparams(Injectable inner) {
+    return new InjectHyperparams(inner, DataType.FLOAT);
+  }
+
+  /**
+   * {@code optax.inject_hyperparams(factory, hyperparam_dtype=dtype)(**kwargs)}: stores the
+   * hyperparameters as {@code DataType.FLOAT} (float32) or {@code DataType.DOUBLE} (float64).
+   */
+  public static InjectHyperparams injectHyperparams(Injectable inner, DataType hyperparamDtype) {
+    return new InjectHyperparams(inner, hyperparamDtype);
+  }
+
+  // ---- updates and states ----
+
+  /**
+   * {@code optax.apply_updates(params, updates)}: {@code p + u} per leaf, in the param's dtype; a
+   * None param stays None. {@code params} is not changed.
+   */
+  public static <P> P applyUpdates(P params, Object updates) {
+    return ApplyUpdates.apply(params, updates);
+  }
+
+  /** {@code optax.safe_increment(count)} for int32 counters: {@code count + 1}, saturating at {@link Integer#MAX_VALUE}. */
+  public static int safeIncrement(int count) {
+    return Numerics.safeIncrement(count);
+  }
+
+  /**
+   * {@code optax.safe_increment(count)} for a counter array of any integer or floating dtype: every
+   * element {@code + 1}, except those at the dtype's maximum, which stay. Returns a new array.
+   */
+  public static INDArray safeIncrement(INDArray count) {
+    return Numerics.safeIncrement(count);
+  }
+
+  /**
+   * The hyperparameter {@code name} anywhere in {@code state} (chains, masks and injects nested in
+   * any order), as {@code optax.tree_utils.tree_get(state, name)}: {@code findHyperparam(state, LEARNING_RATE)}.
+   * Throws when it is nowhere (naming those there are) or in several places (naming where).
+   */
+  public static double findHyperparam(OptState state, Hyperparam name) {
+    return HyperparamLookup.find(state, name.optaxName());
+  }
+
+  /** {@link #findHyperparam(OptState, Hyperparam)} by Optax's name. */
+  public static double findHyperparam(OptState state, String name) {
+    return HyperparamLookup.find(state, name);
+  }
+
+  /**
+   * {@code state} with hyperparameter {@code name} set to {@code value} in every inject state that
+   * has it, as {@code optax.tree_utils.tree_set(state, name=value)}; {@code state} is unchanged.
+   */
+  public static <S extends OptState> S setHyperparam(S state, Hyperparam name, double value) {
+    return HyperparamLookup.set(state, name.optaxName(), value);
+  }
+}

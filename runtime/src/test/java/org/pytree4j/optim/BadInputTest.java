@@ -1,0 +1,263 @@
+package org.pytree4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pytree4j.optim.Optax.adam;
+import static org.pytree4j.optim.Optax.adamw;
+import static org.pytree4j.optim.Optax.applyUpdates;
+import static org.pytree4j.optim.Optax.chain;
+import static org.pytree4j.optim.Optax.clipByGlobalNorm;
+import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.scaleBySchedule;
+import static org.pytree4j.optim.Optax.sgd;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.PyTrees;
+import org.pytree4j.examples.Dense;
+
+/**
+ * Bad input is an IllegalArgumentException that names the key path and both sides, raised before
+ * anything is computed; the state passed in is unchanged and can be used again.
+ */
+class BadInputTest {
+  private final INDArray kernel = Arrays32.f32(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+  private final INDArray bias = Arrays32.vec(0.5, -0.5, 1.5);
+  private final Map<String, Object> params = Map.of("dense", Map.of("kernel", kernel, "bias", bias));
+  private final Map<String, Object> grads = Map.of("dense", Map.of("kernel", kernel.mul(0.1), "bias", bias.mul(0.1)));
+
+  /** A failed update leaves the state as it was, and the next good update gives the usual result. */
+  private static void assertStillUsable(GradientTransformation tx, OptState state, Object grads, Object params) {
+    List<double[]> before = leafValues(state);
+    UpdateResult good = tx.update(grads, state, params);
+    UpdateResult fresh = tx.update(grads, tx.init(params), params);
+    assertEquals(PyTrees.structure(fresh.state()), PyTrees.structure(good.state()));
+    Arrays32.assertTreeClose(fresh.updates(), good.updates(), 0, 0, "updates after a failed update");
+    List<double[]> after = leafValues(state);
+    for (int i = 0; i < before.size(); i++) {
+      assertArrayEquals(before.get(i), after.get(i), "state leaf " + i + " is unchanged");
+    }
+  }
+
+  private static List<double[]> leafValues(Object tree) {
+    List<double[]> out = new java.util.ArrayList<>();
+    for (Object leaf : PyTrees.leaves(tree)) {
+      out.add(leaf instanceof INDArray a ? Arrays32.values(a) : new double[] {((Number) leaf).doubleValue()});
+    }
+    return out;
+  }
+
+  @Test
+  void updatesWithAMissingKey() {
+    GradientTransformation tx = adam(1e-3);
+    OptState state = tx.init(params);
+    Map<String, Object> bad = Map.of("dense", Map.of("kernel", kernel));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(bad, state, params));
+    assertEquals("['dense']", e.path().keystr());
+    assertEquals("[0].mu['dense']", e.statePath().keystr());
+    assertEquals("updates do not match the optimizer state at ['dense'] (optimizer state [0].mu['dense']): the updates"
+        + " have dict with keys ['kernel'] but the state has dict with keys ['bias', 'kernel']; only the state has"
+        + " ['bias']", e.getMessage());
+    assertStillUsable(tx, state, grads, params);
+  }
+
+  @Test
+  void updatesWithAnotherShape() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), adam(1e-3));
+    OptState state = tx.init(params);
+    Map<String, Object> bad = Map.of("dense", Map.of("kernel", kernel.reshape(3, 2), "bias", bias));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(bad, state, params));
+    assertEquals("['dense']['kernel']", e.path().keystr());
+    assertEquals("[1][0].mu['dense']['kernel']", e.statePath().keystr());
+    assertTrue(e.getMessage().contains("at ['dense']['kernel']"), e.getMessage());
+    assertTrue(e.getMessage().contains("the updates have float32[3, 2] but the state has float32[2, 3]"), e.getMessage());
+    assertStillUsable(tx, state, grads, params);
+  }
+
+  @Test
+  void updatesOfAnIntegerDtype() {
+    GradientTransformation tx = sgd(0.1, 0.9);
+    OptState state = tx.init(params);
+    Map<String, Object> bad = Map.of("dense", Map.of("kernel", kernel.castTo(DataType.INT), "bias", bias));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(bad, state, params));
+    assertEquals("updates must hold floating-point INDArrays or None (null) at ['dense']['kernel']: found int32[2, 3]",
+        e.getMessage());
+    assertStillUsable(tx, state, grads, params);
+  }
+
+  @Test
+  void updatesWithANonArrayLeaf() {
+    GradientTransformation tx = adam(1e-3);
+    OptState state = tx.init(params);
+    Map<String, Object> bad = Map.of("dense", Map.of("kernel", 1.0, "bias", bias));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(bad, state, params));
+    assertEquals("['dense']['kernel']", e.path().keystr());
+    assertTrue(e.getMessage().contains("found Double 1.0"), e.getMessage());
+  }
+
+  @Test
+  void paramsWithANonArrayLeafAtInit() {
+    Map<String, Object> bad = Map.of("dense", Map.of("kernel", "weights", "bias", bias));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> adam(1e-3).init(bad));
+    assertEquals("params must hold floating-point INDArrays or None (null) at ['dense']['kernel']: found String weights",
+        e.getMessage());
+  }
+
+  @Test
+  void recordsNameTheirComponents() {
+    Map<String, Object> p = Map.of("layer", new Dense(kernel, bias));
+    GradientTransformation tx = adam(1e-3);
+    OptState state = tx.init(p);
+    Map<String, Object> bad = Map.of("layer", new Dense(kernel, Arrays32.vec(1, 2)));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(bad, state, p));
+    assertEquals("['layer'].bias", e.path().keystr());
+    assertTrue(e.getMessage().contains("the updates have float32[2] but the state has float32[3]"), e.getMessage());
+  }
+
+  @Test
+  void chainStateOfTheWrongLength() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), adam(1e-3));
+    OptState shorter = chain(adam(1e-3)).init(params);
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, shorter, params));
+    assertEquals("the optimizer state does not fit the chain at optimizer state <root>: the chain has 2 transformations"
+        + " but its state has 1 entries; was it made by init of this chain?", e.getMessage());
+  }
+
+  @Test
+  void stateOfAnotherTransformation() {
+    GradientTransformation tx = sgd(0.1, 0.9);
+    OptState adamState = adam(0.1).init(params);
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, adamState, params));
+    assertEquals("[0]", e.statePath().keystr());
+    assertTrue(e.getMessage().contains("expected a TraceState but found ScaleByAdamState"), e.getMessage());
+  }
+
+  @Test
+  void nanHyperparameterInTheState() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-3)));
+    OptState state = tx.init(params);
+    OptState nan = PyTrees.map((Object x) -> x instanceof Float ? Float.NaN : x, state);
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, nan, params));
+    assertEquals("[1].hyperparams['learning_rate']", e.statePath().keystr());
+    assertEquals("a hyperparameter in the optimizer state is NaN at optimizer state [1].hyperparams['learning_rate']:"
+        + " found NaN;"
+        + " expected a number", e.getMessage());
+    assertStillUsable(tx, state, grads, params);
+  }
+
+  @Test
+  void wronglyTypedHyperparameterInTheState() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-3)));
+    ChainState state = (ChainState) tx.init(params);
+    InjectHyperparamsState inject = state.get(1, InjectHyperparamsState.class);
+    Map<String, Object> hyperparams = new HashMap<>(inject.hyperparams());
+    hyperparams.put("learning_rate", "fast");
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    OptState bad = state.with(1, inject.withHyperparams((Map) hyperparams));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, bad, params));
+    assertEquals("a hyperparameter in the optimizer state is not a number at optimizer state"
+        + " [1].hyperparams['learning_rate']: found String fast; expected a Float (or a Double)", e.getMessage());
+  }
+
+  @Test
+  void unknownHyperparameterInTheState() {
+    GradientTransformation tx = injectHyperparams(sgd(0.1));
+    InjectHyperparamsState state = (InjectHyperparamsState) tx.init(params);
+    OptState bad = state.withHyperparams(Map.of("lr", 0.1f));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, bad, params));
+    assertEquals("the hyperparameters in the optimizer state do not fit sgd at optimizer state .hyperparams: the state"
+        + " has [lr] but sgd has [learning_rate]", e.getMessage());
+  }
+
+  @Test
+  void hyperparameterSettersRejectNaNAndUnknownNames() {
+    assertThrows(IllegalArgumentException.class, () -> adam(Double.NaN));
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> adam(1e-3).with("beta1", 0.9));
+    assertEquals("adam has no hyperparameter 'beta1'; its hyperparameters are [learning_rate, b1, b2, eps, eps_root]",
+        unknown.getMessage());
+    InjectHyperparamsState state = injectHyperparams(adam(1e-3)).init(params);
+    IllegalArgumentException read = assertThrows(IllegalArgumentException.class, () -> state.hyperparam("lr"));
+    assertEquals("no hyperparameter 'lr' in this state; its hyperparameters are [b1, b2, eps, eps_root, learning_rate]",
+        read.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> state.withHyperparam("b1", Double.NaN));
+  }
+
+  @Test
+  void paramsOfAnotherStructureForAdamw() {
+    GradientTransformation tx = adamw(1e-3);
+    OptState state = tx.init(params);
+    Map<String, Object> otherParams = Map.of("dense", Map.of("kernel", kernel));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, state, otherParams));
+    assertEquals("params do not match the updates at ['dense']: the updates have dict with keys ['bias', 'kernel'] but"
+        + " the params has dict with keys ['kernel']; only the updates have ['bias']", e.getMessage());
+    OptimizerInputException none = assertThrows(OptimizerInputException.class, () -> tx.update(grads, state, null));
+    assertTrue(none.getMessage().startsWith("add_decayed_weights needs the current params"), none.getMessage());
+    assertStillUsable(tx, state, grads, params);
+  }
+
+  @Test
+  void applyUpdatesOfAnotherShape() {
+    Map<String, Object> bad = Map.of("dense", Map.of("kernel", kernel, "bias", Arrays32.vec(1, 2)));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> applyUpdates(params, bad));
+    assertEquals("updates do not match the params at ['dense']['bias']: the params have float32[3] but the updates"
+        + " have float32[2]", e.getMessage());
+    Map<String, Object> missing = Map.of("dense", Map.of("kernel", kernel));
+    OptimizerInputException m = assertThrows(OptimizerInputException.class, () -> applyUpdates(params, missing));
+    assertEquals("['dense']", m.path().keystr());
+    assertTrue(m.getMessage().contains("the params have dict with keys ['bias', 'kernel'] but the updates have dict with"
+        + " keys ['kernel']"), m.getMessage());
+  }
+
+  @Test
+  void maskWithANonBooleanLeaf() {
+    GradientTransformation tx = adamw(1e-3).mask(Mask.of(Map.of("dense", Map.of("kernel", true, "bias", "no"))));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.init(params));
+    assertEquals("mask leaves must be Booleans at ['dense']['bias']: found String no", e.getMessage());
+  }
+
+  /** A chain checks every part before the first computes: the schedule of part 0 is never called. */
+  @Test
+  void nothingIsComputedBeforeTheCheck() {
+    AtomicInteger calls = new AtomicInteger();
+    GradientTransformation tx = chain(scaleBySchedule(count -> {
+      calls.incrementAndGet();
+      return 1.0;
+    }), adam(1e-3));
+    ChainState state = (ChainState) tx.init(params);
+    OptState broken = state.with(1, sgd(0.1).init(params));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, broken, params));
+    assertEquals("[1][0]", e.statePath().keystr());
+    assertTrue(e.getMessage().contains("expected a ScaleByAdamState but found EmptyState"), e.getMessage());
+    assertEquals(0, calls.get(), "no part computed before the check failed");
+    tx.update(grads, state, params);
+    assertEquals(1, calls.get());
+  }
+
+  @Test
+  void inputsAreNotWritten() {
+    GradientTransformation tx = chain(clipByGlobalNorm(0.1), adamw(1e-1));
+    OptState state = tx.init(params);
+    List<double[]> paramsBefore = leafValues(params);
+    List<double[]> gradsBefore = leafValues(grads);
+    for (int i = 0; i < 3; i++) {
+      UpdateResult r = tx.update(grads, state, params);
+      Object newParams = applyUpdates(params, r.updates());
+      assertInstanceOf(Map.class, newParams);
+      state = r.state();
+    }
+    List<double[]> paramsAfter = leafValues(params);
+    List<double[]> gradsAfter = leafValues(grads);
+    for (int i = 0; i < paramsBefore.size(); i++) {
+      assertArrayEquals(paramsBefore.get(i), paramsAfter.get(i));
+      assertArrayEquals(gradsBefore.get(i), gradsAfter.get(i));
+    }
+  }
+}
