@@ -90,11 +90,17 @@ final class MsgpackDecoder {
     }
   }
 
-  private Object value(KeyPath path) throws IOException {
+  /** The format of the next value; never {@link MessageFormat#NEVER_USED}, which has no value type. */
+  private MessageFormat nextFormat(KeyPath path) throws IOException {
     MessageFormat format = guard(path, unpacker::getNextFormat);
     if (format == MessageFormat.NEVER_USED) {
       throw new StateDecodingException(path, "malformed msgpack: byte 0xc1 is never used");
     }
+    return format;
+  }
+
+  private Object value(KeyPath path) throws IOException {
+    MessageFormat format = nextFormat(path);
     ValueType type = format.getValueType();
     return switch (type) {
       case NIL -> guard(path, () -> {
@@ -168,7 +174,7 @@ final class MsgpackDecoder {
     int size = guard(path, unpacker::unpackMapHeader);
     Map<String, Object> entries = new LinkedHashMap<>();
     for (int i = 0; i < size; i++) {
-      MessageFormat keyFormat = guard(path, unpacker::getNextFormat);
+      MessageFormat keyFormat = nextFormat(path);
       String key = switch (keyFormat.getValueType()) {
         case STRING -> string(path);
         case BINARY -> utf8(path, binary(path));
@@ -237,7 +243,7 @@ final class MsgpackDecoder {
     long[] shape = new long[rank];
     long elements = 1;
     for (int i = 0; i < rank; i++) {
-      MessageFormat dimFormat = guard(path, unpacker::getNextFormat);
+      MessageFormat dimFormat = nextFormat(path);
       if (dimFormat.getValueType() != ValueType.INTEGER || dimFormat == MessageFormat.UINT64) {
         throw new StateDecodingException(path, "an " + what + " shape must hold non-negative integers");
       }
@@ -248,7 +254,7 @@ final class MsgpackDecoder {
       elements = multiplyDims(path, elements, shape[i]);
     }
     NumpyDtype dtype = dtype(path);
-    MessageFormat dataFormat = guard(path, unpacker::getNextFormat);
+    MessageFormat dataFormat = nextFormat(path);
     int dataBytes = switch (dataFormat.getValueType()) {
       case BINARY -> guard(path, unpacker::unpackBinaryHeader);
       case STRING -> guard(path, unpacker::unpackRawStringHeader); // msgpack < 1.0 wrote bytes as raw str
@@ -288,7 +294,7 @@ final class MsgpackDecoder {
   }
 
   private NumpyDtype dtype(KeyPath path) throws IOException {
-    MessageFormat format = guard(path, unpacker::getNextFormat);
+    MessageFormat format = nextFormat(path);
     String name = switch (format.getValueType()) {
       case STRING -> string(path);
       case BINARY -> utf8(path, binary(path));
