@@ -3,7 +3,7 @@
 Run from the repository root with a Python that has msgpack and numpy (Debian:
 apt-get install -y python3-msgpack python3-numpy):
 
-    /usr/bin/python3 runtime/src/test/python/make_fixtures.py
+    /usr/bin/python3 runtime/src/test/python/make_fixtures.py [OUTPUT_DIR]
 
 The bytes follow flax.serialization.to_bytes (see flax_msgpack.py). FlaxFixturesTest restores them
 in Java and checks every value against the formulas below; keep the two in step.
@@ -20,6 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flax_msgpack  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "flax-fixtures")
+if len(sys.argv) > 1:
+    OUT = sys.argv[1]
 
 # Optax's state classes are namedtuples: EmptyState(), ScaleByAdamState(count, mu, nu).
 EmptyState = collections.namedtuple("EmptyState", [])
