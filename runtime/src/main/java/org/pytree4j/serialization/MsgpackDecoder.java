@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,6 +45,9 @@ final class MsgpackDecoder {
   /** Input length when known, to reject a declared size before allocating for it; -1 if unknown. */
   private final long inputLength;
   private byte[] buffer;
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
 
   private MsgpackDecoder(MessageUnpacker unpacker, long inputLength) {
     this.unpacker = unpacker;
@@ -143,12 +147,9 @@ final class MsgpackDecoder {
     return guard(path, () -> unpacker.readPayload(length));
   }
 
-  private static String utf8(KeyPath path, byte[] bytes) {
+  private String utf8(KeyPath path, byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new StateDecodingException(path, "a string is not valid UTF-8", e);
     }

@@ -29,7 +29,8 @@ final class MsgpackEncoder {
 
   private final MessagePacker packer;
   private final long chunkBytes;
-  private final byte[] buffer = new byte[ArrayMemory.COPY_BUFFER_BYTES];
+  private byte[] buffer;
+  private final Map<NumpyDtype, byte[]> scalarPrefixes = new java.util.EnumMap<>(NumpyDtype.class);
 
   private MsgpackEncoder(MessagePacker packer, long chunkBytes) {
     this.packer = packer;
@@ -123,7 +124,7 @@ final class MsgpackEncoder {
       case INT32 -> data.putInt(value.intValue());
       default -> data.putLong(value.longValue());
     }
-    byte[] prefix = arrayPayloadPrefix(new long[0], dtype, dtype.itemSize);
+    byte[] prefix = scalarPrefixes.computeIfAbsent(dtype, d -> arrayPayloadPrefix(new long[0], d, d.itemSize));
     packer.packExtensionTypeHeader(EXT_NPSCALAR, prefix.length + dtype.itemSize);
     packer.writePayload(prefix);
     packer.writePayload(data.array());
@@ -163,20 +164,26 @@ final class MsgpackEncoder {
     byte[] prefix = arrayPayloadPrefix(shape, dtype, bytes);
     packer.packExtensionTypeHeader(EXT_NDARRAY, Math.addExact(prefix.length, bytes));
     packer.writePayload(prefix);
+    if (buffer == null) {
+      buffer = new byte[ArrayMemory.COPY_BUFFER_BYTES];
+    }
     ArrayMemory.copyOut(rowMajor, firstElement * dtype.itemSize, bytes, buffer,
         (chunk, length) -> packer.writePayload(chunk, 0, length));
   }
 
   /** The msgpack array {@code (shape, dtype name, bin)} up to the bin header, as numpy's tobytes follows. */
-  private static byte[] arrayPayloadPrefix(long[] shape, NumpyDtype dtype, int dataBytes) throws IOException {
-    MessageBufferPacker prefix = MessagePack.newDefaultBufferPacker();
-    prefix.packArrayHeader(3);
-    prefix.packArrayHeader(shape.length);
-    for (long dim : shape) {
-      prefix.packLong(dim);
+  private static byte[] arrayPayloadPrefix(long[] shape, NumpyDtype dtype, int dataBytes) {
+    try (MessageBufferPacker prefix = MessagePack.newDefaultBufferPacker()) {
+      prefix.packArrayHeader(3);
+      prefix.packArrayHeader(shape.length);
+      for (long dim : shape) {
+        prefix.packLong(dim);
+      }
+      prefix.packString(dtype.numpyName);
+      prefix.packBinaryHeader(dataBytes);
+      return prefix.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // an in-memory packer does not fail
     }
-    prefix.packString(dtype.numpyName);
-    prefix.packBinaryHeader(dataBytes);
-    return prefix.toByteArray();
   }
 }
