@@ -44,6 +44,13 @@ final class LeafRestore {
     if (target instanceof Long || target instanceof Integer || target instanceof Short || target instanceof Byte) {
       return integer(target, value, path);
     }
+    if (target instanceof BigInteger) {
+      Scalar s = scalar(value);
+      if (s == null || s.kind != Kind.INTEGER) {
+        throw wrongType(target, value, path, "an integer");
+      }
+      return s.number instanceof BigInteger big ? big : BigInteger.valueOf(s.number.longValue());
+    }
     if (target instanceof Boolean) {
       Scalar s = scalar(value);
       if (s == null || s.kind != Kind.BOOLEAN) {

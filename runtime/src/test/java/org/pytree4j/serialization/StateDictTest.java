@@ -145,7 +145,9 @@ class StateDictTest {
     target.put("step", 0L);
     target.put("scalar", Nd4j.scalar(DataType.INT, 0));
     target.put("flag", false);
+    target.put("big", java.math.BigInteger.ZERO);
     Map<String, Object> state = Map.of(
+        "big", 5L,
         "count", 7L,                                       // a msgpack int
         "lr", 0.125,                                       // a Python float
         "step", Nd4j.scalar(DataType.INT, 42),             // a jnp int32 array of shape ()
@@ -160,6 +162,7 @@ class StateDictTest {
     assertEquals(0, scalar.rank());
     assertEquals(3, scalar.getInt(0));
     assertEquals(true, restored.get("flag"));
+    assertEquals(java.math.BigInteger.valueOf(5), restored.get("big"));
   }
 
   @Test
