@@ -36,9 +36,9 @@ import org.pytree4j.KeyPath;
  * the key path. Nothing is returned unless the whole input was valid.
  */
 final class MsgpackDecoder {
-  private static final MessagePack.UnpackerConfig CONFIG = new MessagePack.UnpackerConfig()
-      .withActionOnMalformedString(CodingErrorAction.REPORT)
-      .withActionOnUnmappableString(CodingErrorAction.REPORT);
+  private static final MessagePack.UnpackerConfig CONFIG = new MessagePack.UnpackerConfig();
+  /** Far deeper than any state dict; deeper input is hostile and would overflow the stack. */
+  private static final int MAX_DEPTH = 1000;
   private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
 
   private final MessageUnpacker unpacker;
@@ -104,6 +104,9 @@ final class MsgpackDecoder {
   }
 
   private Object value(KeyPath path) throws IOException {
+    if (path.size() > MAX_DEPTH) {
+      throw new StateDecodingException(path.parent(), "nested more than " + MAX_DEPTH + " levels deep");
+    }
     MessageFormat format = nextFormat(path);
     ValueType type = format.getValueType();
     return switch (type) {

@@ -99,6 +99,18 @@ class BadBytesTest {
   }
 
   @Test
+  void absurdNestingIsRejectedNotAStackOverflow() throws IOException {
+    MessageBufferPacker deep = MessagePack.newDefaultBufferPacker();
+    for (int i = 0; i < 100_000; i++) {
+      deep.packMapHeader(1).packString("a");
+    }
+    deep.packNil();
+    StateDecodingException e = assertThrows(StateDecodingException.class,
+        () -> Serialization.msgpackRestore(deep.toByteArray()));
+    assertTrue(e.getMessage().endsWith("nested more than 1000 levels deep"), e.getMessage());
+  }
+
+  @Test
   void aHugeDeclaredArrayIsRejectedBeforeAllocating() throws IOException {
     MessageBufferPacker payload = MessagePack.newDefaultBufferPacker();
     payload.packArrayHeader(3).packArrayHeader(2).packLong(1L << 20).packLong(1L << 20).packString("float64");
