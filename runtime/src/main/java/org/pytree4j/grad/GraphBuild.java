@@ -51,7 +51,16 @@ final class GraphBuild {
           + InputLeaf.dtypeName(loss.dataType()));
     }
     sd.setLossVariables(loss);
-    sd.createGradFunction();
+    try {
+      sd.createGradFunction();
+    } catch (RuntimeException e) {
+      // SameDiff differentiates a copy of the graph made through its FlatBuffers serializer; ops whose
+      // attributes do not survive that copy fail here (in 1.0.0-M2.1: nn.logSoftmax(x, dimension))
+      throw new IllegalStateException("SameDiff could not build the gradient of the loss " + loss.name()
+          + " (" + e.getMessage() + "); an op in the loss function may not support SameDiff's graph copy,"
+          + " e.g. nn.logSoftmax(x, dimension) in ND4J 1.0.0-M2.1 (use nn.logSoftmax(x) for the last"
+          + " dimension)", e);
+    }
     bindByReference(sd.getFunction("grad"));
     return new ValueAndGradFn<>(sd, params, batch, loss.name(), g.outputs());
   }

@@ -74,12 +74,17 @@ public final class ValueAndGradFn<P, B> {
     List<INDArray> paramArrays = this.params.check(params);
     List<INDArray> batchArrays = this.batch.check(batch);
     bind(paramArrays);
-    OutAndGrad result = sd.calculateGradientsAndOutputs(feed(batchArrays), List.of(lossName), paramNames);
-    INDArray loss = result.getOutputs().get(lossName);
-    if (loss.length() != 1) {
-      throw new IllegalStateException("the loss must be a scalar, but the loss function returned " + lossName
-          + " of shape " + java.util.Arrays.toString(loss.shape()) + "; reduce it, e.g. with .mean()");
+    Map<String, INDArray> feed = feed(batchArrays);
+    OutAndGrad result;
+    try {
+      result = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
+    } catch (RuntimeException e) {
+      // SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead
+      checkScalar(sd.output(feed, lossName).get(lossName), e);
+      throw e;
     }
+    INDArray loss = result.getOutputs().get(lossName);
+    checkScalar(loss, null);
     Set<INDArray> bound = boundArrays(paramArrays, batchArrays);
     List<INDArray> grads = new ArrayList<>(paramNames.size());
     for (int i = 0; i < paramNames.size(); i++) {
@@ -128,6 +133,13 @@ public final class ValueAndGradFn<P, B> {
     bind(paramArrays);
     INDArray out = sd.output(Map.of(input.name(), in), output).get(output);
     return boundArrays(paramArrays, List.of(in)).contains(out) ? out.dup() : out;
+  }
+
+  private void checkScalar(INDArray loss, RuntimeException cause) {
+    if (loss.length() != 1) {
+      throw new IllegalStateException("the loss must be a scalar, but the loss function returned " + lossName
+          + " of shape " + java.util.Arrays.toString(loss.shape()) + "; reduce it, e.g. with .mean()", cause);
+    }
   }
 
   private InputLeaf inputOf(String output) {

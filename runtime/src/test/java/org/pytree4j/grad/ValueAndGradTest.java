@@ -1,10 +1,10 @@
 package org.pytree4j.grad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.pytree4j.grad.GradAssertions.assertTreesClose;
 import static org.pytree4j.grad.GradAssertions.centralDifferences;
-import static org.pytree4j.grad.GradAssertions.oneHot;
 import static org.pytree4j.grad.GradAssertions.randn;
 
 import java.util.List;
@@ -154,6 +154,25 @@ class ValueAndGradTest {
     }
     assertEquals(sum, out.loss(), 1e-12);
     assertEquals("params", fn.sameDiff().getVariable("params").name());
+  }
+
+  @Test
+  void variablesAndPlaceholdersAreNamedByKeyPathsUnsanitized() {
+    Random rng = new Random(7);
+    Map<String, Object> params = Map.of("enc/dense:0", Map.of("it's", randn(rng, DataType.DOUBLE, 2)));
+    Map<String, INDArray> batch = Map.of("x", randn(rng, DataType.DOUBLE, 3, 2));
+    ValueAndGradFn<Map<String, Object>, Map<String, INDArray>> fn = Grad.valueAndGrad((g, p, b) -> {
+      INDArray w = (INDArray) ((Map<?, ?>) p.get("enc/dense:0")).get("it's");
+      return g.var(b.get("x")).mul(g.var(w)).sum();
+    }, params, batch);
+
+    assertEquals(org.nd4j.autodiff.samediff.VariableType.VARIABLE,
+        fn.sameDiff().getVariable("params['enc/dense:0']['it\\'s']").getVariableType());
+    assertEquals(org.nd4j.autodiff.samediff.VariableType.PLACEHOLDER,
+        fn.sameDiff().getVariable("batch['x']").getVariableType());
+    LossAndGrads<Map<String, Object>> out = fn.apply(params, batch);
+    INDArray grad = (INDArray) ((Map<?, ?>) out.grads().get("enc/dense:0")).get("it's");
+    assertArrayEquals(GradAssertions.values(batch.get("x").sum(0)), GradAssertions.values(grad), 1e-12);
   }
 
   @Test
