@@ -1,6 +1,7 @@
 package org.pytree4j.grad;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -80,7 +81,14 @@ public final class ValueAndGradFn<P, B> {
       result = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
     } catch (RuntimeException e) {
       // SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead
-      checkScalar(sd.output(feed, lossName).get(lossName), e);
+      INDArray loss;
+      try {
+        loss = sd.output(feed, lossName).get(lossName);
+      } catch (RuntimeException forward) {
+        e.addSuppressed(forward);
+        throw e;
+      }
+      checkScalar(loss, e);
       throw e;
     }
     INDArray loss = result.getOutputs().get(lossName);
@@ -138,7 +146,7 @@ public final class ValueAndGradFn<P, B> {
   private void checkScalar(INDArray loss, RuntimeException cause) {
     if (loss.length() != 1) {
       throw new IllegalStateException("the loss must be a scalar, but the loss function returned " + lossName
-          + " of shape " + java.util.Arrays.toString(loss.shape()) + "; reduce it, e.g. with .mean()", cause);
+          + " of shape " + Arrays.toString(loss.shape()) + "; reduce it, e.g. with .mean()", cause);
     }
   }
 
