@@ -66,8 +66,9 @@ final class GraphBuild {
   }
 
   /**
-   * SameDiff's default array holders copy every array bound to a variable (into a per-device
-   * array); these hold the caller's arrays as they are.
+   * SameDiff's default array holders copy every array bound to a variable into the array the
+   * variable was created with: a copy per step, written into the caller's example params. These
+   * hold the caller's arrays as they are.
    */
   private static void bindByReference(SameDiff sd) {
     if (!(sd.getVariablesArrays() instanceof SingleThreadArrayHolder)
