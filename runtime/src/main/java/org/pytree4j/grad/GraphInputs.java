@@ -1,0 +1,111 @@
+package org.pytree4j.grad;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.InvalidTreeException;
+import org.pytree4j.LeafWithPath;
+import org.pytree4j.PyTrees;
+import org.pytree4j.TreeDef;
+import org.pytree4j.TreeMismatchException;
+
+/**
+ * One argument of the graph (the params, or the batch) as a structure plus one {@link InputLeaf} per
+ * leaf, and the check every call runs before anything is bound or computed.
+ */
+final class GraphInputs {
+  private final String argument;
+  private final TreeDef treeDef;
+  private final List<InputLeaf> leaves;
+
+  private GraphInputs(String argument, TreeDef treeDef, List<InputLeaf> leaves) {
+    this.argument = argument;
+    this.treeDef = treeDef;
+    this.leaves = List.copyOf(leaves);
+  }
+
+  /** The params: floating-point INDArray leaves of fixed shape. */
+  static GraphInputs params(Object example) {
+    var flat = PyTrees.flattenWithPath(example);
+    List<InputLeaf> leaves = new ArrayList<>();
+    for (LeafWithPath leaf : flat.leaves()) {
+      if (!(leaf.leaf() instanceof INDArray array) || !array.dataType().isFPType()) {
+        throw new InvalidTreeException(leaf.path(), "params" + leaf.path().keystr()
+            + ": every params leaf must be a floating-point INDArray to be differentiated, but found " + leaf
+            + "; mark static components @Field(pytreeNode = false)");
+      }
+      leaves.add(InputLeaf.param(leaf.path(), array));
+    }
+    if (leaves.isEmpty()) {
+      throw new IllegalArgumentException("params " + flat.treeDef() + " has no leaves to differentiate");
+    }
+    return new GraphInputs("params", flat.treeDef(), leaves);
+  }
+
+  /** The batch: INDArray leaves, batched along dimension 0 (any size, the same for every leaf). */
+  static GraphInputs batch(Object example) {
+    var flat = PyTrees.flattenWithPath(example);
+    List<InputLeaf> leaves = new ArrayList<>();
+    for (LeafWithPath leaf : flat.leaves()) {
+      if (!(leaf.leaf() instanceof INDArray array)) {
+        throw new InvalidTreeException(leaf.path(), "batch" + leaf.path().keystr()
+            + ": every batch leaf must be an INDArray, but found " + leaf);
+      }
+      leaves.add(InputLeaf.placeholder(leaf.path(), array));
+    }
+    return new GraphInputs("batch", flat.treeDef(), leaves);
+  }
+
+  TreeDef treeDef() {
+    return treeDef;
+  }
+
+  List<InputLeaf> leaves() {
+    return leaves;
+  }
+
+  /**
+   * The leaves of {@code tree} in flatten order, after checking that it has this structure and that
+   * every leaf has the data type and shape of its graph input.
+   *
+   * @throws TreeMismatchException if the structure differs (the message names the key path)
+   * @throws InvalidTreeException if a leaf does not fit its input (the message names the key path and
+   *     the SameDiff variable or placeholder)
+   */
+  List<INDArray> check(Object tree) {
+    List<Object> found;
+    try {
+      found = treeDef.flattenUpTo(tree);
+    } catch (TreeMismatchException e) {
+      throw new TreeMismatchException(e.path(), mismatchPrefix() + e.getMessage());
+    }
+    List<INDArray> arrays = new ArrayList<>(found.size());
+    int firstBatched = -1;
+    for (int i = 0; i < found.size(); i++) {
+      InputLeaf leaf = leaves.get(i);
+      INDArray array = leaf.check(found.get(i));
+      if (leaf.batched()) {
+        if (firstBatched < 0) {
+          firstBatched = i;
+        } else if (array.size(0) != arrays.get(firstBatched).size(0)) {
+          throw new InvalidTreeException(leaf.path(), "batch leaves disagree on the batch size (dimension 0): "
+              + leaves.get(firstBatched).name() + " has " + arrays.get(firstBatched).size(0) + " but "
+              + leaf.name() + " has " + array.size(0));
+        }
+      }
+      arrays.add(array);
+    }
+    return arrays;
+  }
+
+  private String mismatchPrefix() {
+    if (argument.equals("params")) {
+      return "params do not match the graph's params: ";
+    }
+    List<String> names = new ArrayList<>(leaves.size());
+    for (InputLeaf leaf : leaves) {
+      names.add(leaf.name());
+    }
+    return "batch does not match the graph's placeholders " + names + ": ";
+  }
+}

@@ -1,0 +1,198 @@
+package org.pytree4j.grad;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.InvalidTreeException;
+import org.pytree4j.TreeMismatchException;
+import org.pytree4j.train.ApplyFn;
+
+/**
+ * {@code jax.value_and_grad(loss_fn)} on a SameDiff graph built once: each call binds the given
+ * params and batch to the graph's variables and placeholders (by reference, no copy) and computes the
+ * loss and its gradient in one pass. Made by {@link Grad#valueAndGrad}.
+ *
+ * <pre>{@code
+ * LossAndGrads<Mlp> out = lossAndGrad.apply(state.params(), batch);
+ * state = state.applyGradients(out.grads());
+ * ApplyFn<Mlp> model = lossAndGrad.applyFn("logits");    // the forward pass, for TrainState's applyFn
+ * }</pre>
+ *
+ * <p>Every call first checks its arguments against the graph: the params must have the example
+ * params' structure (the same records, keys and static fields) and each leaf its data type and
+ * shape; the batch must have the example batch's structure, each leaf its data type and shape except
+ * dimension 0, and all leaves the same dimension 0. A mismatch throws an
+ * {@link IllegalArgumentException} ({@link TreeMismatchException} or {@link InvalidTreeException})
+ * naming the key path and the variable or placeholder, before anything is bound or computed.
+ *
+ * <p>Calls are serialized: the graph holds one set of bound arrays (and keeps a reference to the
+ * last ones bound until the next call).
+ *
+ * @param <P> the params tree type
+ * @param <B> the batch tree type
+ */
+public final class ValueAndGradFn<P, B> {
+  private final SameDiff sd;
+  private final GraphInputs params;
+  private final GraphInputs batch;
+  private final List<SDVariable> paramVariables;
+  private final List<String> paramNames;
+  private final String lossName;
+  private final List<String> outputs;
+  private final Map<String, ApplyFn<P>> applyFns = new HashMap<>();
+
+  ValueAndGradFn(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName, List<String> outputs) {
+    this.sd = sd;
+    this.params = params;
+    this.batch = batch;
+    this.lossName = lossName;
+    this.outputs = List.copyOf(outputs);
+    this.paramVariables = new ArrayList<>();
+    this.paramNames = new ArrayList<>();
+    for (InputLeaf leaf : params.leaves()) {
+      paramVariables.add(sd.getVariable(leaf.name()));
+      paramNames.add(leaf.name());
+    }
+  }
+
+  /**
+   * The loss at {@code params} on {@code batch}, and its gradient with respect to the params: a tree
+   * of the params' structure whose leaves are fresh arrays the caller owns.
+   *
+   * @throws IllegalArgumentException if the params or the batch do not match the graph (see above)
+   */
+  public synchronized LossAndGrads<P> apply(P params, B batch) {
+    List<INDArray> paramArrays = this.params.check(params);
+    List<INDArray> batchArrays = this.batch.check(batch);
+    bind(paramArrays);
+    Map<String, INDArray> feed = feed(batchArrays);
+    OutAndGrad result;
+    try {
+      result = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
+    } catch (RuntimeException e) {
+      // SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead
+      INDArray loss;
+      try {
+        loss = sd.output(feed, lossName).get(lossName);
+      } catch (RuntimeException forward) {
+        e.addSuppressed(forward);
+        throw e;
+      }
+      checkScalar(loss, e);
+      throw e;
+    }
+    INDArray loss = result.getOutputs().get(lossName);
+    checkScalar(loss, null);
+    Set<INDArray> bound = boundArrays(paramArrays, batchArrays);
+    List<INDArray> grads = new ArrayList<>(paramNames.size());
+    for (int i = 0; i < paramNames.size(); i++) {
+      INDArray grad = result.getGradients().get(paramNames.get(i));
+      InputLeaf leaf = this.params.leaves().get(i);
+      if (grad == null) {
+        grad = Nd4j.zeros(leaf.dataType(), leaf.shape());   // the loss does not depend on this param
+      } else if (!bound.add(grad)) {
+        grad = grad.dup();   // SameDiff may hand out one array for two gradients, or an input array
+      }
+      grads.add(grad);
+    }
+    return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(grads));
+  }
+
+  /**
+   * The model's forward pass as Flax's {@code apply_fn}: {@code applyFn.apply(params, x)} computes the
+   * output the loss function named {@code output} with {@link Graph#output}, feeding {@code x} to the
+   * one batch placeholder it depends on. The same name gives the same instance.
+   *
+   * @throws IllegalArgumentException if there is no such output, or it depends on no placeholder or on
+   *     more than one (e.g. on the labels)
+   */
+  public synchronized ApplyFn<P> applyFn(String output) {
+    ApplyFn<P> fn = applyFns.get(output);
+    if (fn == null) {
+      fn = new GraphApplyFn<>(this, output, inputOf(output));
+      applyFns.put(output, fn);
+    }
+    return fn;
+  }
+
+  /** The outputs the loss function named with {@link Graph#output}, in order. */
+  public List<String> outputs() {
+    return outputs;
+  }
+
+  /** The SameDiff instance behind this function, built once (for {@code summary()} and debugging). */
+  public SameDiff sameDiff() {
+    return sd;
+  }
+
+  synchronized INDArray forward(P params, InputLeaf input, INDArray x, String output) {
+    List<INDArray> paramArrays = this.params.check(params);
+    INDArray in = input.check(x);
+    bind(paramArrays);
+    INDArray out = sd.output(Map.of(input.name(), in), output).get(output);
+    return boundArrays(paramArrays, List.of(in)).contains(out) ? out.dup() : out;
+  }
+
+  private void checkScalar(INDArray loss, RuntimeException cause) {
+    if (loss.length() != 1) {
+      throw new IllegalStateException("the loss must be a scalar, but the loss function returned " + lossName
+          + " of shape " + Arrays.toString(loss.shape()) + "; reduce it, e.g. with .mean()", cause);
+    }
+  }
+
+  private InputLeaf inputOf(String output) {
+    if (!outputs.contains(output)) {
+      throw new IllegalArgumentException("the graph has no output named '" + output + "'; the loss function"
+          + " named " + outputs + " with g.output(name, value)");
+    }
+    Set<String> placeholders = PlaceholderDeps.of(sd, output);
+    if (placeholders.size() != 1) {
+      throw new IllegalArgumentException("output '" + output + "' depends on the placeholders " + placeholders
+          + ", but an ApplyFn feeds its input to exactly one");
+    }
+    String name = placeholders.iterator().next();
+    for (InputLeaf leaf : batch.leaves()) {
+      if (leaf.name().equals(name)) {
+        return leaf;
+      }
+    }
+    throw new IllegalStateException("placeholder " + name + " is not a leaf of the batch");
+  }
+
+  private void bind(List<INDArray> paramArrays) {
+    for (int i = 0; i < paramArrays.size(); i++) {
+      sd.associateArrayWithVariable(paramArrays.get(i), paramVariables.get(i));
+    }
+  }
+
+  private Map<String, INDArray> feed(List<INDArray> batchArrays) {
+    Map<String, INDArray> feed = new HashMap<>();
+    for (int i = 0; i < batchArrays.size(); i++) {
+      feed.put(batch.leaves().get(i).name(), batchArrays.get(i));
+    }
+    return feed;
+  }
+
+  private static Set<INDArray> boundArrays(List<INDArray> paramArrays, List<INDArray> batchArrays) {
+    Set<INDArray> bound = Collections.newSetFromMap(new IdentityHashMap<>());
+    bound.addAll(paramArrays);
+    bound.addAll(batchArrays);
+    return bound;
+  }
+
+  @Override
+  public String toString() {
+    return "ValueAndGradFn(params=" + params.treeDef() + ", batch=" + batch.treeDef() + ", loss=" + lossName
+        + ", outputs=" + outputs + ")";
+  }
+}
