@@ -110,4 +110,42 @@ public final class PyTrees {
   public static <L> boolean all(Predicate<? super L> predicate, Object tree) {
     return DEFAULT.all(predicate, tree);
   }
+
+  /**
+   * Checks that {@code other} has exactly the structure of {@code reference}, as JAX requires of
+   * params and their gradients. On a difference it throws {@link TreeMismatchException} naming the
+   * first differing key path, what was expected and found there, and both structures, e.g.
+   * {@code grads do not match params at ['dense']['kernel']: expected a leaf but found dict ...}.
+   *
+   * @param otherName what {@code other} is, for the message ({@code "grads"})
+   * @param referenceName what {@code reference} is ({@code "params"})
+   */
+  public static void requireSameStructure(Object reference, Object other, String otherName, String referenceName) {
+    TreeDef expected = structure(reference);
+    String prefix = otherName + " do not match " + referenceName;
+    java.util.function.Supplier<String> both =
+        () -> "\n  " + referenceName + " structure: " + expected + "\n  " + otherName + " structure: " + describe(other);
+    List<Object> atLeaves = Flattener.flattenUpTo(expected, other, prefix, both);
+    if (expected.equals(structure(other))) {
+      return;
+    }
+    // other has reference as a prefix but holds a subtree (or None) where reference has a leaf
+    for (int i = 0; i < atLeaves.size(); i++) {
+      Object found = atLeaves.get(i);
+      if (!structure(found).isLeaf()) {
+        KeyPath path = LeafPaths.pathOf(expected, i);
+        throw new TreeMismatchException(path, prefix + " at " + path.describe() + ": expected a leaf but found "
+            + Flattener.describeFound(found) + both.get());
+      }
+    }
+    throw new AssertionError("structures differ but no differing position was found");
+  }
+
+  private static String describe(Object tree) {
+    try {
+      return structure(tree).toString();
+    } catch (IllegalArgumentException e) {
+      return "(not a valid tree: " + e.getMessage() + ")";
+    }
+  }
 }

@@ -1,32 +1,116 @@
 package org.pytree4j.train;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.pytree4j.PyTrees;
 import org.pytree4j.optim.GradientTransformation;
 import org.pytree4j.optim.OptState;
+import org.pytree4j.optim.Optax;
+import org.pytree4j.optim.UpdateResult;
 
 /**
- * The runtime half of generated train states: what {@code create} and {@code applyGradients} call.
+ * The runtime half of generated train states: what {@code create} and {@code applyGradients}
+ * call. It follows {@code flax.training.train_state.TrainState} line by line, including Flax's
+ * overwrite-with-gradient rule: when params is a dict holding {@code params} and
+ * {@value #OVERWRITE_WITH_GRADIENT}, only {@code params} is optimized (and only it gets optimizer
+ * state), and the other collection is replaced by its gradient.
  */
 public final class TrainStates {
+  /** Flax's {@code OVERWRITE_WITH_GRADIENT} collection name. */
+  public static final String OVERWRITE_WITH_GRADIENT = "_overwrite_with_gradient";
+
+  /** The collection that is optimized when {@value #OVERWRITE_WITH_GRADIENT} is present. */
+  public static final String PARAMS = "params";
+
   private TrainStates() {}
 
-  /** New params and optimizer state after one step. */
+  /**
+   * New params and optimizer state after one step.
+   *
+   * @param <P> the params tree type
+   */
   public record Applied<P>(P params, OptState optState) {}
 
-  /** {@code tx.init(params)}. */
+  /**
+   * {@code tx.init(params)}, excluding the {@value #OVERWRITE_WITH_GRADIENT} collection when
+   * present (Flax's {@code TrainState.create}).
+   */
   public static OptState init(GradientTransformation tx, Object params) {
-    return tx.init(params);
+    Objects.requireNonNull(tx, "tx must not be null");
+    return tx.init(paramsWithOptimizer(params, "params"));
   }
 
-  /** {@code tx.update(grads, optState, params)} then {@code applyUpdates}. */
+  /**
+   * Flax's {@code apply_gradients}: {@code tx.update(grads, optState, params)}, then
+   * {@code applyUpdates}. {@code grads} must have exactly the structure of {@code params}; anything
+   * wrong is reported before any computation, and nothing given is modified.
+   */
+  @SuppressWarnings("unchecked")
   public static <P> Applied<P> applyGradients(GradientTransformation tx, P params, OptState optState, P grads) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(tx, "tx must not be null");
+    PyTrees.requireSameStructure(params, grads, "grads", "params");
+    Object gradsWithOpt = paramsWithOptimizer(grads, "grads");
+    Object paramsWithOpt = paramsWithOptimizer(params, "params");
+    UpdateResult result = tx.update(gradsWithOpt, optState, paramsWithOpt);
+    Object newParamsWithOpt = Optax.applyUpdates(paramsWithOpt, result.updates());
+    if (!hasOverwriteWithGradient(grads)) {
+      return new Applied<>((P) newParamsWithOpt, result.state());
+    }
+    TreeMap<String, Object> newParams = new TreeMap<>();
+    newParams.put(PARAMS, newParamsWithOpt);
+    newParams.put(OVERWRITE_WITH_GRADIENT, ((Map<?, ?>) grads).get(OVERWRITE_WITH_GRADIENT));
+    return new Applied<>((P) Collections.unmodifiableSortedMap(newParams), result.state());
   }
 
+  /** {@code step + 1}, staying at the maximum instead of overflowing (as Optax's counters do). */
   public static long nextStep(long step) {
     return step == Long.MAX_VALUE ? step : step + 1;
   }
 
+  /** {@code step + 1}, staying at the maximum instead of overflowing. */
   public static int nextStep(int step) {
     return step == Integer.MAX_VALUE ? step : step + 1;
+  }
+
+  /** {@code step + 1} for a boxed step; a null step is an error naming it. */
+  public static Long nextStep(Long step) {
+    return nextStep(requireStep(step).longValue());
+  }
+
+  /** {@code step + 1} for a boxed step; a null step is an error naming it. */
+  public static Integer nextStep(Integer step) {
+    return nextStep(requireStep(step).intValue());
+  }
+
+  private static <N extends Number> N requireStep(N step) {
+    if (step == null) {
+      throw new IllegalArgumentException("the train state's step is null; create states with create(...)");
+    }
+    return step;
+  }
+
+  private static boolean hasOverwriteWithGradient(Object tree) {
+    return tree instanceof Map<?, ?> map && map.containsKey(OVERWRITE_WITH_GRADIENT);
+  }
+
+  /** The part of {@code tree} the optimizer sees: {@code tree['params']} under the OWG rule, else all of it. */
+  private static Object paramsWithOptimizer(Object tree, String what) {
+    if (!hasOverwriteWithGradient(tree)) {
+      return tree;
+    }
+    Map<?, ?> map = (Map<?, ?>) tree;
+    List<Object> extra = new ArrayList<>(map.keySet());
+    extra.remove(PARAMS);
+    extra.remove(OVERWRITE_WITH_GRADIENT);
+    if (!map.containsKey(PARAMS) || !extra.isEmpty()) {
+      throw new IllegalArgumentException(what + " holding '" + OVERWRITE_WITH_GRADIENT + "' must be a dict of"
+          + " exactly '" + PARAMS + "' and '" + OVERWRITE_WITH_GRADIENT + "' (Flax's rule), but its keys are "
+          + map.keySet());
+    }
+    return map.get(PARAMS);
   }
 }

@@ -8,23 +8,23 @@ import java.util.List;
  * transform.py, _accumulation.py, _adding.py, _clipping.py), on flat leaves, independent of the
  * implementation under test.
  */
-final class Float64Reference {
+public final class Float64Reference {
   private Float64Reference() {}
 
   /** Optax's scale_by_adam (optionally nesterov), add_decayed_weights and scale_by_learning_rate. */
-  static final class Adam {
-    double b1 = 0.9;
-    double b2 = 0.999;
-    double eps = 1e-8;
-    double epsRoot = 0.0;
-    double weightDecay = 0.0;
-    boolean nesterov;
-    int count;
-    List<double[]> mu;
-    List<double[]> nu;
+  public static final class Adam {
+    public double b1 = 0.9;
+    public double b2 = 0.999;
+    public double eps = 1e-8;
+    public double epsRoot = 0.0;
+    public double weightDecay = 0.0;
+    public boolean nesterov;
+    public int count;
+    public List<double[]> mu;
+    public List<double[]> nu;
 
     /** The updates for grads {@code g}, params {@code p} and learning rate {@code lr}. */
-    List<double[]> step(List<double[]> g, List<double[]> p, double lr) {
+    public List<double[]> step(List<double[]> g, List<double[]> p, double lr) {
       if (mu == null) {
         mu = zeros(g);
         nu = zeros(g);
@@ -53,12 +53,12 @@ final class Float64Reference {
   }
 
   /** Optax's sgd: trace(momentum, nesterov) then scale(-lr). */
-  static final class Sgd {
-    double momentum;
-    boolean nesterov;
-    List<double[]> trace;
+  public static final class Sgd {
+    public double momentum;
+    public boolean nesterov;
+    public List<double[]> trace;
 
-    List<double[]> step(List<double[]> g, double lr) {
+    public List<double[]> step(List<double[]> g, double lr) {
       if (trace == null) {
         trace = zeros(g);
       }
@@ -78,7 +78,7 @@ final class Float64Reference {
   }
 
   /** Optax's clip_by_global_norm. */
-  static List<double[]> clipByGlobalNorm(List<double[]> g, double maxNorm) {
+  public static List<double[]> clipByGlobalNorm(List<double[]> g, double maxNorm) {
     double sum = 0;
     for (double[] gl : g) {
       for (double x : gl) {
@@ -101,7 +101,7 @@ final class Float64Reference {
   }
 
   /** Optax's warmup_cosine_decay_schedule, from its docstring formula. */
-  static double warmupCosineDecay(double init, double peak, long warmup, long decaySteps, double end, long t) {
+  public static double warmupCosineDecay(double init, double peak, long warmup, long decaySteps, double end, long t) {
     if (t < warmup) {
       return init + (peak - init) * t / warmup;
     }
@@ -111,7 +111,7 @@ final class Float64Reference {
     return peak * ((1 - alpha) * cosine + alpha);
   }
 
-  static List<double[]> add(List<double[]> p, List<double[]> u) {
+  public static List<double[]> add(List<double[]> p, List<double[]> u) {
     List<double[]> out = new ArrayList<>();
     for (int l = 0; l < p.size(); l++) {
       double[] r = p.get(l).clone();
@@ -123,7 +123,7 @@ final class Float64Reference {
     return out;
   }
 
-  static List<double[]> zeros(List<double[]> like) {
+  public static List<double[]> zeros(List<double[]> like) {
     List<double[]> out = new ArrayList<>();
     for (double[] a : like) {
       out.add(new double[a.length]);
