@@ -52,7 +52,7 @@ final class GraphBuild {
     }
     sd.setLossVariables(loss);
     try {
-      sd.createGradFunction();
+      QuietSameDiff.run(sd::createGradFunction);
     } catch (RuntimeException e) {
       // SameDiff differentiates a copy of the graph made through its FlatBuffers serializer; ops whose
       // attributes do not survive that copy fail here (in 1.0.0-M2.1: nn.logSoftmax(x, dimension))

@@ -17,14 +17,14 @@ public record SampleOptions(int steps, long seed, Path outputDir, boolean quiet)
       "Trains a two-layer MLP on a generated two-moons data set with",
       "chain(clipByGlobalNorm(1.0), injectHyperparams(adamw, learning_rate = warmupCosineDecay)).",
       "",
-      "  --steps N   optimizer steps (default 1500)",
+      "  --steps N   optimizer steps (default 800)",
       "  --seed S    seed for data, initial params and batches (default 0)",
       "  --out DIR   folder for training-curves.png (default target/two-moons)",
       "  --quiet     no progress bar",
       "  --help      this text");
 
   public static SampleOptions defaults() {
-    return new SampleOptions(1500, 0, Path.of("target", "two-moons"), false);
+    return new SampleOptions(800, 0, Path.of("target", "two-moons"), false);
   }
 
   /** Parses {@code args}; throws {@link IllegalArgumentException} with a one-line reason on bad input. */
