@@ -62,7 +62,11 @@ public final class Scale extends InjectableTransformation<Scale> {
     Object[] out = new Object[u.size()];
     for (int i = 0; i < out.length; i++) {
       INDArray g = u.array(i);
-      if (g != null) {
+      if (g != null && LeafBuffers.allFloat32(g)) {
+        float[] gf = LeafBuffers.readFloats(g);
+        kernel(gf, gf, 0, gf.length, factor);
+        out[i] = LeafBuffers.writeFloats(gf, g.shape());
+      } else if (g != null) {
         double[] gd = LeafBuffers.read(g);
         double[] od = new double[gd.length];
         kernel(gd, od, 0, gd.length, factor);
@@ -70,6 +74,14 @@ public final class Scale extends InjectableTransformation<Scale> {
       }
     }
     return u.unflatten(out);
+  }
+
+  /** {@code out = factor * g} in float32 ({@code factor} rounded once); {@code out} may be {@code g}. */
+  static void kernel(float[] g, float[] out, int from, int to, double factor) {
+    float f = (float) factor;
+    for (int i = from; i < to; i++) {
+      out[i] = g[i] * f;
+    }
   }
 
   /** The per-element arithmetic: {@code out = factor * g}. */

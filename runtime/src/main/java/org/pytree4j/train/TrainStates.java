@@ -109,7 +109,7 @@ public final class TrainStates {
     if (!map.containsKey(PARAMS) || !extra.isEmpty()) {
       throw new IllegalArgumentException(what + " holding '" + OVERWRITE_WITH_GRADIENT + "' must be a dict of"
           + " exactly '" + PARAMS + "' and '" + OVERWRITE_WITH_GRADIENT + "' (Flax's rule), but its keys are "
-          + map.keySet());
+          + new TreeMap<>(map).keySet());
     }
     return map.get(PARAMS);
   }
