@@ -89,6 +89,16 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
     return new UpdateResult(u.unflatten(out), state);
   }
 
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (mask != null) {
+      return null;
+    }
+    double weightDecay = constant(WEIGHT_DECAY);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, p, u, 0, n, weightDecay), 0)),
+        List.of(), trees -> state);
+  }
+
   /** {@code out = g + weightDecay * p} in float32; {@code out} may be {@code g}. */
   static void kernel(float[] g, float[] p, float[] out, int from, int to, double weightDecay) {
     float wd = (float) weightDecay;

@@ -84,6 +84,11 @@ public final class ClipByGlobalNorm extends InjectableTransformation<ClipByGloba
     return new UpdateResult(u.unflatten(out), state);
   }
 
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return new FusedPart(List.of(new FusedPart.Stage(null, 0, true, constant(MAX_NORM))), List.of(), trees -> state);
+  }
+
   /** Optax's trigger: the updates are scaled unless {@code g_norm < max_norm}. */
   static boolean clips(double norm, double maxNorm) {
     return !(norm < maxNorm);

@@ -26,6 +26,11 @@ public final class Identity extends AbstractTransformation {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return FusedPart.unchanged(state);
+  }
+
+  @Override
   public String toString() {
     return "identity()";
   }

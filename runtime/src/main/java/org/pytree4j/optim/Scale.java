@@ -56,6 +56,13 @@ public final class Scale extends InjectableTransformation<Scale> {
     return new UpdateResult(scaled(updates, constant(STEP_SIZE)), state);
   }
 
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    double factor = constant(STEP_SIZE);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, u, 0, n, factor), 0)), List.of(),
+        trees -> state);
+  }
+
   /** {@code factor * g} for every array leaf of checked {@code updates}; None stays None. */
   static Object scaled(Object updates, double factor) {
     UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);

@@ -150,6 +150,18 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
     return new UpdateResult(u.unflatten(out), new ScaleByAdamState(count, u.unflatten(newMu), u.unflatten(newNu)));
   }
 
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (muDtype != null && muDtype != DataType.FLOAT) {
+      return null;
+    }
+    ScaleByAdamState s = (ScaleByAdamState) state;
+    int count = Numerics.safeIncrement(s.count());
+    Coefficients c = coefficients(count);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, st, p, n) -> kernel(u, st[0], st[1], u, 0, n, c), 2)),
+        List.of(s.mu(), s.nu()), trees -> new ScaleByAdamState(count, trees.get(0), trees.get(1)));
+  }
+
   /** The scalars of one step {@code t} (the incremented count). */
   Coefficients coefficients(int t) {
     double b1 = constant(B1);

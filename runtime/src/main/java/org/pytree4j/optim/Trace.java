@@ -98,6 +98,16 @@ public final class Trace extends InjectableTransformation<Trace> {
     return new UpdateResult(u.unflatten(out), new TraceState(u.unflatten(newTrace)));
   }
 
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (accumulatorDtype != null && accumulatorDtype != DataType.FLOAT) {
+      return null;
+    }
+    double decay = constant(DECAY);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, s[0], u, 0, n, decay, nesterov), 1)),
+        List.of(((TraceState) state).trace()), trees -> new TraceState(trees.get(0)));
+  }
+
   /** The same in float32; {@code out} may be {@code g}. */
   static void kernel(float[] g, float[] trace, float[] out, int from, int to, double decay, boolean nesterov) {
     float d = (float) decay;
