@@ -85,8 +85,8 @@ class FusedStepTest {
       OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, refState, refParams);
       Map<String, Object> refNext = Optax.applyUpdates(refParams, ref.updates());
-      assertSameBits(refNext, fused.params(), name + " params, step " + step);
-      assertSameBits(ref.state(), fused.state(), name + " state, step " + step);
+      Arrays32.assertSameBits(refNext, fused.params(), name + " params, step " + step);
+      Arrays32.assertSameBits(ref.state(), fused.state(), name + " state, step " + step);
       assertEquals(PyTrees.structure(ref.state()), PyTrees.structure(fused.state()));
       assertTrue(pooled(fused.params()), name + ": the step was fused");
       params = fused.params();
@@ -109,8 +109,8 @@ class FusedStepTest {
       Object grads = gradsLike(params, r);
       OptimizerStep<Object> fused = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, state, params);
-      assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
-      assertSameBits(ref.state(), fused.state(), "state");
+      Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
+      Arrays32.assertSameBits(ref.state(), fused.state(), "state");
       assertTrue(pooled(fused.params()));
     }
   }
@@ -132,9 +132,9 @@ class FusedStepTest {
     Map<String, Object> before = deepCopy(params);
     OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
     UpdateResult ref = tx.update(grads, state, params);
-    assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
-    assertSameBits(ref.state(), fused.state(), "state");
-    assertSameBits(before, params, "inputs unchanged");
+    Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
+    Arrays32.assertSameBits(ref.state(), fused.state(), "state");
+    Arrays32.assertSameBits(before, params, "inputs unchanged");
   }
 
   @Test
@@ -156,8 +156,8 @@ class FusedStepTest {
       Object grads = gradsLike(params, r);
       OptimizerStep<Object> step = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, state, params);
-      assertSameBits(Optax.applyUpdates(params, ref.updates()), step.params(), tx + " params");
-      assertSameBits(ref.state(), step.state(), tx + " state");
+      Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), step.params(), tx + " params");
+      Arrays32.assertSameBits(ref.state(), step.state(), tx + " state");
       assertFalse(pooled(step.params()), tx + " is not fused");
     }
   }
@@ -179,8 +179,8 @@ class FusedStepTest {
         Thread.sleep(20);
       }
     }
-    assertSameBits(keptParams, kept.params(), "a kept state's params");
-    assertSameBits(keptState, kept.state(), "a kept state's moments");
+    Arrays32.assertSameBits(keptParams, kept.params(), "a kept state's params");
+    Arrays32.assertSameBits(keptState, kept.state(), "a kept state's moments");
     assertTrue(SlabPool.SHARED.freeBytes() + SlabPool.SHARED.lentBytes() > 0);
   }
 
@@ -204,9 +204,9 @@ class FusedStepTest {
       INDArray donatedW = (INDArray) donated.get("w");
       org.nd4j.linalg.api.buffer.DataBuffer donatedMemory = donatedW.data();
       step = Optax.stepDonating(tx, donated, donatedState, grads);
-      assertSameBits(refParams, step.params(), "params, step " + i);
-      assertSameBits(refState, step.state(), "state, step " + i);
-      assertSameBits(gradsCopy, grads, "grads are not donated");
+      Arrays32.assertSameBits(refParams, step.params(), "params, step " + i);
+      Arrays32.assertSameBits(refState, step.state(), "state, step " + i);
+      Arrays32.assertSameBits(gradsCopy, grads, "grads are not donated");
       INDArray w = (INDArray) step.params().get("w");
       assertNotSame(donatedW, w);
       if (i > 0) {
@@ -257,28 +257,6 @@ class FusedStepTest {
     return PyTrees.all((INDArray a) -> a.data().pointer() instanceof LeafPointer, tree);
   }
 
-  static void assertSameBits(Object expected, Object actual, String what) {
-    assertEquals(PyTrees.structure(expected), PyTrees.structure(actual), what + ": structure");
-    List<Object> e = PyTrees.leaves(expected);
-    List<Object> a = PyTrees.leaves(actual);
-    for (int i = 0; i < e.size(); i++) {
-      if (e.get(i) instanceof INDArray ea) {
-        INDArray aa = (INDArray) a.get(i);
-        assertEquals(ea.dataType(), aa.dataType(), what + " leaf " + i + " dtype");
-        assertEquals(List.of(boxedLongs(ea.shape())), List.of(boxedLongs(aa.shape())), what + " leaf " + i + " shape");
-        double[] ev = Arrays32.values(ea);
-        double[] av = Arrays32.values(aa);
-        for (int k = 0; k < ev.length; k++) {
-          if (Double.doubleToLongBits(ev[k]) != Double.doubleToLongBits(av[k])) {
-            throw new AssertionError(what + " leaf " + i + " element " + k + ": expected " + ev[k] + " but was " + av[k]);
-          }
-        }
-      } else {
-        assertEquals(e.get(i), a.get(i), what + " leaf " + i);
-      }
-    }
-  }
-
   static <T> T deepCopy(T tree) {
     return PyTrees.map((Object x) -> x instanceof INDArray a ? a.dup() : x, tree);
   }
@@ -291,11 +269,4 @@ class FusedStepTest {
     return out;
   }
 
-  private static Long[] boxedLongs(long[] values) {
-    Long[] out = new Long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
 }
