@@ -129,7 +129,14 @@ final class Flattener {
   }
 
   static List<Object> flattenUpTo(TreeDef def, Object tree) {
-    return flattenUpTo(def, tree, "tree does not match structure " + def, () -> "");
+    // the message renders the whole structure: only build it on failure
+    List<Object> out = new ArrayList<>(def.numLeaves());
+    try {
+      upTo(def, tree, out);
+    } catch (PathedFailure f) {
+      throw f.toException("tree does not match structure " + def, "");
+    }
+    return out;
   }
 
   /** Fails with {@code <prefix> at <path>: <what differs><suffix>}. */

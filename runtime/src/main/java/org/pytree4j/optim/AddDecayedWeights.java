@@ -91,6 +91,9 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(state instanceof EmptyState)) {
+      return null;
+    }
     if (mask != null) {
       return null;
     }

@@ -74,7 +74,9 @@ public final class Chain extends AbstractTransformation {
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
-    ChainState chain = (ChainState) state;
+    if (!(state instanceof ChainState chain) || chain.size() != parts.size()) {
+      return null;
+    }
     List<FusedPart> fused = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
       FusedPart part = fusePart(parts.get(i), chain.get(i), extraArgs);

@@ -71,11 +71,20 @@ final class FusedStep {
   }
 
   /**
-   * The fused step for inputs that passed {@code tx.check}, or null when it cannot be fused. Reading
-   * a donated array is reported here as an {@link IllegalArgumentException}.
+   * The fused step, or null when it cannot be fused; then the caller checks the inputs
+   * ({@code tx.check}) and runs the unfused reference. Whatever the fused step relies on is checked
+   * here (state types and structure, shapes, dtypes); any input it does not accept returns null,
+   * so that errors are always reported by the reference's checks. Only reading a donated array is
+   * reported here, as an {@link IllegalArgumentException} naming it.
    */
   static <P> OptimizerStep<P> tryRun(AbstractTransformation tx, P params, OptState state, Object grads, boolean donate) {
-    FusedPart part = tx.fuse(state, Map.of());
+    FusedPart part;
+    try {
+      part = tx.fuse(state, Map.of());
+    } catch (RuntimeException notFusable) {
+      // a state of the wrong type, a bad hyperparameter ...: the reference's check names it
+      return null;
+    }
     if (part == null || !part.normOnlyFirst()) {
       return null;
     }
@@ -116,7 +125,7 @@ final class FusedStep {
         return null;
       }
       for (List<Object> s : stateLeaves) {
-        if (!(s.get(i) instanceof INDArray si) || !fusable(si)) {
+        if (!(s.get(i) instanceof INDArray si) || !fusable(si) || !Arrays.equals(si.shape(), gi.shape())) {
           return null;
         }
       }
@@ -265,8 +274,8 @@ final class FusedStep {
     int parts = StepThreads.parts(total);
     StepThreads.run(parts, part -> {
       float[] block = new float[BLOCK];
-      float[] a = new float[BLOCK];
-      float[] b = new float[BLOCK / 2];
+      float[] t = new float[BLOCK / 4];
+      float[] u = new float[BLOCK / 8];
       int from = (int) ((long) chunks * part / parts);
       int to = (int) ((long) chunks * (part + 1) / parts);
       int leaf = Arrays.binarySearch(firstChunk, 0, leaves, from);
@@ -278,7 +287,8 @@ final class FusedStep {
         int start = starts[leaf] + (c - firstChunk[leaf]) * BLOCK;
         int n = Math.min(BLOCK, starts[leaf + 1] - start);
         grads.read(start, block, n);
-        chunkSums[c] = ClipByGlobalNorm.chunkSumOfSquares(block, 0, n, a, b);
+        Arrays.fill(block, n, BLOCK, 0f);
+        chunkSums[c] = ClipByGlobalNorm.chunkSumOfSquares(block, t, u);
       }
     });
     double sum = 0;

@@ -27,7 +27,7 @@ public final class Identity extends AbstractTransformation {
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
-    return FusedPart.unchanged(state);
+    return state instanceof EmptyState ? FusedPart.unchanged(state) : null;
   }
 
   @Override

@@ -58,6 +58,9 @@ public final class Scale extends InjectableTransformation<Scale> {
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(state instanceof EmptyState)) {
+      return null;
+    }
     double factor = constant(STEP_SIZE);
     return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, u, 0, n, factor), 0)), List.of(),
         trees -> state);

@@ -17,14 +17,20 @@ import java.util.Set;
  *
  * <p>The Java heap does not feel off-heap memory, so, as the JDK does for direct buffers, the pool
  * asks for a collection ({@code System.gc()}) once the memory lent since the last collection exceeds
- * its budget (system property {@value #BUDGET_PROPERTY}, in bytes; default 1 GiB), and then waits
- * briefly for the freed slabs. If nothing comes back (the caller keeps its states), it allocates.
+ * its budget, and then waits briefly for the freed slabs. If nothing comes back (the caller keeps its
+ * states), it allocates. The budget (system property {@value #BUDGET_PROPERTY}, in bytes) is by
+ * default the larger of 1 GiB and 16 leases of the largest size seen, but at most a quarter of
+ * physical memory: a collection every 16 or so steps of a training loop that drops its old states.
  */
 final class SlabPool {
   static final String BUDGET_PROPERTY = "pytree4j.optim.poolBytes";
-  static final SlabPool SHARED = new SlabPool(Long.getLong(BUDGET_PROPERTY, 1L << 30));
+  static final SlabPool SHARED = new SlabPool(Long.getLong(BUDGET_PROPERTY, -1));
+  private static final long MIN_BUDGET = 1L << 30;
+  private static final int LEASES_PER_COLLECTION = 16;
 
-  private final long budget;
+  /** A fixed budget, or -1 to adapt it to the leases asked for. */
+  private final long fixedBudget;
+  private long budget;
   private final Map<Integer, ArrayDeque<Slab>> free = new HashMap<>();
   private final ReferenceQueue<Lease> returned = new ReferenceQueue<>();
   private final Set<LeaseRef> outstanding = new HashSet<>();
@@ -33,12 +39,18 @@ final class SlabPool {
   private long collectAbove;
 
   SlabPool(long budget) {
-    this.budget = budget;
-    this.collectAbove = budget;
+    this.fixedBudget = budget;
+    this.budget = budget > 0 ? budget : MIN_BUDGET;
+    this.collectAbove = this.budget;
   }
 
   /** A slab of exactly {@code floats} elements, recycled when one is free. */
   synchronized Lease lease(int floats) {
+    if (fixedBudget <= 0 && (long) LEASES_PER_COLLECTION * 4L * floats > budget) {
+      long grown = Math.min(LEASES_PER_COLLECTION * 4L * floats, physicalMemory() / 4);
+      collectAbove += Math.max(0, grown - budget);
+      budget = Math.max(budget, grown);
+    }
     drain();
     Slab slab = take(floats);
     if (slab == null && lentBytes + 4L * floats > collectAbove) {
@@ -53,6 +65,14 @@ final class SlabPool {
     outstanding.add(new LeaseRef(lease, slab, returned));
     lentBytes += slab.bytes();
     return lease;
+  }
+
+  private static long physicalMemory() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return 4 * MIN_BUDGET;
   }
 
   /** Bytes lent out and not yet known to be free. */

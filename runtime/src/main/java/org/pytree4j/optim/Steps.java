@@ -10,11 +10,12 @@ final class Steps {
   static <P> OptimizerStep<P> step(GradientTransformation tx, P params, OptState state, Object grads, boolean donate) {
     Objects.requireNonNull(tx, "tx must not be null");
     if (tx instanceof AbstractTransformation known) {
-      known.check(grads, state, params, Map.of());
+      // the fused step checks everything it relies on; anything else goes the checked way below
       OptimizerStep<P> fused = FusedStep.tryRun(known, params, state, grads, donate);
       if (fused != null) {
         return fused;
       }
+      known.check(grads, state, params, Map.of());
     }
     Donation.requireNotReleased(grads, "grads");
     Donation.requireNotReleased(params, "params");
