@@ -98,11 +98,13 @@ final class Flattener {
   private static TreeDef walkDict(
       Map<?, ?> map, Predicate<Object> isLeaf, List<Object> leaves, List<KeyPath> paths, KeyPath path) {
     List<String> keys = sortedKeys(map);
+    Iterator<?> inOrder = naturallySorted(map) ? map.values().iterator() : null;
     TreeDef[] defs = new TreeDef[keys.size()];
     for (int i = 0; i < defs.length; i++) {
       String key = keys.get(i);
       try {
-        defs[i] = walk(map.get(key), isLeaf, leaves, paths, paths == null ? null : path.dict(key));
+        Object child = inOrder != null ? inOrder.next() : map.get(key);
+        defs[i] = walk(child, isLeaf, leaves, paths, paths == null ? null : path.dict(key));
       } catch (PathedFailure f) {
         throw f.at(new KeyEntry.DictKey(key));
       }
@@ -110,10 +112,15 @@ final class Flattener {
     return TreeDef.dictOf(keys, defs);
   }
 
+  /** True when iterating {@code map} gives its entries in sorted key order (a naturally ordered SortedMap). */
+  static boolean naturallySorted(Map<?, ?> map) {
+    return map instanceof SortedMap<?, ?> s && s.comparator() == null;
+  }
+
   /** The map's keys, checked to be Strings, in sorted order. */
   static List<String> sortedKeys(Map<?, ?> map) {
     List<String> keys = new ArrayList<>(map.size());
-    boolean sorted = map instanceof SortedMap<?, ?> s && s.comparator() == null;
+    boolean sorted = naturallySorted(map);
     for (Object key : map.keySet()) {
       if (!(key instanceof String s)) {
         throw PathedFailure.invalid(
@@ -168,9 +175,10 @@ final class Flattener {
           throw PathedFailure.mismatch(
               "expected " + def.describeNode() + " but found keys " + TreeDef.quoted(keys) + keyDiff(expected, keys));
         }
+        Iterator<?> inOrder = naturallySorted(map) ? map.values().iterator() : null;
         for (int i = 0; i < expected.size(); i++) {
           try {
-            upTo(def.child(i), map.get(expected.get(i)), out);
+            upTo(def.child(i), inOrder != null ? inOrder.next() : map.get(expected.get(i)), out);
           } catch (PathedFailure f) {
             throw f.at(new KeyEntry.DictKey(expected.get(i)));
           }

@@ -19,14 +19,15 @@ import java.util.Set;
  * asks for a collection ({@code System.gc()}) once the memory lent since the last collection exceeds
  * its budget, and then waits briefly for the freed slabs. If nothing comes back (the caller keeps its
  * states), it allocates. The budget (system property {@value #BUDGET_PROPERTY}, in bytes) is by
- * default the larger of 1 GiB and 16 leases of the largest size seen, but at most a quarter of
- * physical memory: a collection every 16 or so steps of a training loop that drops its old states.
+ * default the larger of 1 GiB and 64 leases of the largest size seen, but at most a quarter of
+ * physical memory: with three leases a step (params, two moments), a collection every 20 or so steps
+ * of a training loop that drops its old states.
  */
 final class SlabPool {
   static final String BUDGET_PROPERTY = "pytree4j.optim.poolBytes";
   static final SlabPool SHARED = new SlabPool(Long.getLong(BUDGET_PROPERTY, -1));
   private static final long MIN_BUDGET = 1L << 30;
-  private static final int LEASES_PER_COLLECTION = 16;
+  private static final int LEASES_PER_COLLECTION = 64;
 
   /** A fixed budget, or -1 to adapt it to the leases asked for. */
   private final long fixedBudget;
