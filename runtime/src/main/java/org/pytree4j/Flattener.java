@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The tree walks behind {@link PyTrees}: classify, flatten, flatten with paths, flatten up to. */
 final class Flattener {
@@ -39,6 +40,10 @@ final class Flattener {
     }
     if (x == null) {
       return TreeDef.none();
+    }
+    if (x instanceof INDArray) {
+      // the common leaf first: the interface checks below each cost a scan of its class's supertypes
+      return leaf(x, leaves, paths, path);
     }
     if (x instanceof CustomNode node) {
       return walkNode((NodeType<Object>) node.pyTreeNodeType(), x, isLeaf, leaves, paths, path);
