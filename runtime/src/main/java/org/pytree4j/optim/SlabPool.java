@@ -37,6 +37,7 @@ final class SlabPool {
   private final Set<LeaseRef> outstanding = new HashSet<>();
   private long lentBytes;
   private long freeBytes;
+  private long reused;
   private long collectAbove;
 
   SlabPool(long budget) {
@@ -61,6 +62,8 @@ final class SlabPool {
     }
     if (slab == null) {
       slab = Slab.allocate(floats);
+    } else {
+      reused++;
     }
     Lease lease = new Lease(slab);
     outstanding.add(new LeaseRef(lease, slab, returned));
@@ -74,6 +77,11 @@ final class SlabPool {
       return os.getTotalMemorySize();
     }
     return 4 * MIN_BUDGET;
+  }
+
+  /** How many leases were served with a recycled slab. */
+  synchronized long reused() {
+    return reused;
   }
 
   /** Bytes lent out and not yet known to be free. */
