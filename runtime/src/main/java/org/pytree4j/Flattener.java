@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The tree walks behind {@link PyTrees}: classify, flatten, flatten with paths, flatten up to. */
 final class Flattener {
@@ -39,6 +40,10 @@ final class Flattener {
     }
     if (x == null) {
       return TreeDef.none();
+    }
+    if (x instanceof INDArray) {
+      // the common leaf first: the interface checks below each cost a scan of its class's supertypes
+      return leaf(x, leaves, paths, path);
     }
     if (x instanceof CustomNode node) {
       return walkNode((NodeType<Object>) node.pyTreeNodeType(), x, isLeaf, leaves, paths, path);
@@ -98,11 +103,13 @@ final class Flattener {
   private static TreeDef walkDict(
       Map<?, ?> map, Predicate<Object> isLeaf, List<Object> leaves, List<KeyPath> paths, KeyPath path) {
     List<String> keys = sortedKeys(map);
+    Iterator<?> inOrder = naturallySorted(map) ? map.values().iterator() : null;
     TreeDef[] defs = new TreeDef[keys.size()];
     for (int i = 0; i < defs.length; i++) {
       String key = keys.get(i);
       try {
-        defs[i] = walk(map.get(key), isLeaf, leaves, paths, paths == null ? null : path.dict(key));
+        Object child = inOrder != null ? inOrder.next() : map.get(key);
+        defs[i] = walk(child, isLeaf, leaves, paths, paths == null ? null : path.dict(key));
       } catch (PathedFailure f) {
         throw f.at(new KeyEntry.DictKey(key));
       }
@@ -110,10 +117,15 @@ final class Flattener {
     return TreeDef.dictOf(keys, defs);
   }
 
+  /** True when iterating {@code map} gives its entries in sorted key order (a naturally ordered SortedMap). */
+  static boolean naturallySorted(Map<?, ?> map) {
+    return map instanceof SortedMap<?, ?> s && s.comparator() == null;
+  }
+
   /** The map's keys, checked to be Strings, in sorted order. */
   static List<String> sortedKeys(Map<?, ?> map) {
     List<String> keys = new ArrayList<>(map.size());
-    boolean sorted = map instanceof SortedMap<?, ?> s && s.comparator() == null;
+    boolean sorted = naturallySorted(map);
     for (Object key : map.keySet()) {
       if (!(key instanceof String s)) {
         throw PathedFailure.invalid(
@@ -129,7 +141,14 @@ final class Flattener {
   }
 
   static List<Object> flattenUpTo(TreeDef def, Object tree) {
-    return flattenUpTo(def, tree, "tree does not match structure " + def, () -> "");
+    // the message renders the whole structure: only build it on failure
+    List<Object> out = new ArrayList<>(def.numLeaves());
+    try {
+      upTo(def, tree, out);
+    } catch (PathedFailure f) {
+      throw f.toException("tree does not match structure " + def, "");
+    }
+    return out;
   }
 
   /** Fails with {@code <prefix> at <path>: <what differs><suffix>}. */
@@ -161,9 +180,10 @@ final class Flattener {
           throw PathedFailure.mismatch(
               "expected " + def.describeNode() + " but found keys " + TreeDef.quoted(keys) + keyDiff(expected, keys));
         }
+        Iterator<?> inOrder = naturallySorted(map) ? map.values().iterator() : null;
         for (int i = 0; i < expected.size(); i++) {
           try {
-            upTo(def.child(i), map.get(expected.get(i)), out);
+            upTo(def.child(i), inOrder != null ? inOrder.next() : map.get(expected.get(i)), out);
           } catch (PathedFailure f) {
             throw f.at(new KeyEntry.DictKey(expected.get(i)));
           }

@@ -122,6 +122,9 @@ public final class PyTrees {
    */
   public static void requireSameStructure(Object reference, Object other, String otherName, String referenceName) {
     TreeDef expected = structure(reference);
+    if (expected.equals(DEFAULT.structureOrNull(other))) {
+      return;
+    }
     String prefix = otherName + " do not match " + referenceName;
     java.util.function.Supplier<String> both =
         () -> "\n  " + referenceName + " structure: " + expected + "\n  " + otherName + " structure: " + describe(other);

@@ -70,7 +70,7 @@ public abstract class RecordNodeType<R extends Record> extends NodeType<R> {
           name() + " has " + childNames.size() + " children " + childNames + " but got " + children.length);
     }
     Object[] statics;
-    if (auxData instanceof StaticFields fields && fields.names().equals(staticNames)) {
+    if (auxData instanceof StaticFields fields && (fields.names() == staticNames || fields.names().equals(staticNames))) {
       statics = fields.valuesArray();
     } else if (staticNames.isEmpty() && auxData == null) {
       statics = new Object[0];
@@ -124,33 +124,33 @@ public abstract class RecordNodeType<R extends Record> extends NodeType<R> {
    */
   @SuppressWarnings("unchecked")
   protected final <C> C child(Object[] children, int index, Class<?> type) {
-    try {
-      return (C) checked(children[index], type, "component '" + childNames.get(index) + "'");
-    } catch (IllegalArgumentException e) {
-      throw new ChildTypeException(index, e.getMessage());
+    Object value = children[index];
+    if (!fits(value, type)) {
+      throw new ChildTypeException(index, mismatch(value, type, "component '" + childNames.get(index) + "'"));
     }
+    return (C) value;
   }
 
   /** Reads static value {@code index} for the constructor, checking its type as {@link #child} does. */
   @SuppressWarnings("unchecked")
   protected final <C> C staticValue(Object[] statics, int index, Class<?> type) {
-    return (C) checked(statics[index], type, "static component '" + staticNames.get(index) + "'");
+    Object value = statics[index];
+    if (!fits(value, type)) {
+      throw new IllegalArgumentException(mismatch(value, type, "static component '" + staticNames.get(index) + "'"));
+    }
+    return (C) value;
   }
 
-  private Object checked(Object value, Class<?> type, String what) {
+  /** True when {@code value} can be passed for a component of {@code type} (null only to a reference type). */
+  private static boolean fits(Object value, Class<?> type) {
+    return value == null ? !type.isPrimitive() : box(type).isInstance(value);
+  }
+
+  private String mismatch(Object value, Class<?> type, String what) {
     if (value == null) {
-      if (type.isPrimitive()) {
-        throw new IllegalArgumentException(
-            what + " of " + name() + " is a " + type.getName() + " and cannot be None (null)");
-      }
-      return null;
+      return what + " of " + name() + " is a " + type.getName() + " and cannot be None (null)";
     }
-    Class<?> boxed = box(type);
-    if (!boxed.isInstance(value)) {
-      throw new IllegalArgumentException(
-          what + " of " + name() + " must be " + type.getSimpleName() + " but got " + Leaves.describe(value));
-    }
-    return value;
+    return what + " of " + name() + " must be " + type.getSimpleName() + " but got " + Leaves.describe(value);
   }
 
   private static Class<?> box(Class<?> type) {

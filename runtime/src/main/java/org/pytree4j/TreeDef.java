@@ -44,7 +44,8 @@ public final class TreeDef {
   private final TreeDef[] children;
   private final int numLeaves;
   private final int numNodes;
-  private final int hash;
+  /** Computed on first use: flattening builds many structures that are never hashed. */
+  private int hash;
 
   private TreeDef(Kind kind, NodeType<?> nodeType, Object auxData, TreeDef[] children) {
     this.kind = kind;
@@ -59,7 +60,6 @@ public final class TreeDef {
     }
     this.numLeaves = leaves;
     this.numNodes = nodes;
-    this.hash = Objects.hash(kind, nodeType, auxData, Arrays.hashCode(children));
   }
 
   /** The structure of a single leaf. */
@@ -218,7 +218,7 @@ public final class TreeDef {
       return true;
     }
     return o instanceof TreeDef other
-        && hash == other.hash
+        && hashCode() == other.hashCode()
         && kind == other.kind
         && nodeType == other.nodeType
         && Objects.equals(auxData, other.auxData)
@@ -227,6 +227,11 @@ public final class TreeDef {
 
   @Override
   public int hashCode() {
+    int h = hash;
+    if (h == 0) {
+      h = Objects.hash(kind, nodeType, auxData, Arrays.hashCode(children));
+      hash = h == 0 ? 1 : h;
+    }
     return hash;
   }
 

@@ -33,11 +33,11 @@ final class Unflattener {
         return null;
       case DICT: {
         List<String> keys = def.dictKeys();
-        TreeMap<String, Object> map = new TreeMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-          map.put(keys.get(i), buildChild(def, i, leaves, cursor));
+        Object[] values = new Object[keys.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = buildChild(def, i, leaves, cursor);
         }
-        return Collections.unmodifiableSortedMap(map);
+        return Collections.unmodifiableSortedMap(new TreeMap<>(new SortedEntries(keys, values)));
       }
       case SEQUENCE: {
         Object[] items = new Object[def.arity()];

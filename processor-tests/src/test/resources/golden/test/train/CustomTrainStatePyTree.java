@@ -171,6 +171,31 @@ public final class CustomTrainStatePyTree {
       return builder.build();
     }
 
+    /**
+     * {@code applyGradients(grads)}, donating this state's params and optimizer state to the result,
+     * as JAX's {@code donate_argnums}: the new values may be written over their memory.
+     * Afterwards this state's params and optimizer arrays must not be used (reading one throws).
+     */
+    default CustomTrainState applyGradientsDonating(Map<String, INDArray> grads) {
+      return applyGradientsDonating(grads, builder -> { });
+    }
+
+    /**
+     * {@code applyGradients(grads, changes)}, donating this state's params and optimizer state to the
+     * result, as {@code applyGradientsDonating(grads)} does.
+     */
+    default CustomTrainState applyGradientsDonating(Map<String, INDArray> grads,
+        Consumer<? super Builder> changes) {
+      TrainStates.Applied<Map<String, INDArray>> applied = TrainStates.applyGradientsDonating(tx(),
+          params(), optState(), grads);
+      Builder builder = toBuilder();
+      builder.step(TrainStates.nextStep(step()));
+      builder.params(applied.params());
+      builder.optState(applied.optState());
+      changes.accept(builder);
+      return builder.build();
+    }
+
     @Override
     default RecordNodeType<CustomTrainState> pyTreeNodeType() {
       return NODE_TYPE;

@@ -159,6 +159,30 @@ public final class TrainStatePyTree {
       return builder.build();
     }
 
+    /**
+     * {@code applyGradients(grads)}, donating this state's params and optimizer state to the result,
+     * as JAX's {@code donate_argnums}: the new values may be written over their memory.
+     * Afterwards this state's params and optimizer arrays must not be used (reading one throws).
+     */
+    default TrainState<P> applyGradientsDonating(P grads) {
+      return applyGradientsDonating(grads, builder -> { });
+    }
+
+    /**
+     * {@code applyGradients(grads, changes)}, donating this state's params and optimizer state to the
+     * result, as {@code applyGradientsDonating(grads)} does.
+     */
+    default TrainState<P> applyGradientsDonating(P grads, Consumer<? super Builder<P>> changes) {
+      TrainStates.Applied<P> applied = TrainStates.applyGradientsDonating(tx(), params(), optState(),
+          grads);
+      Builder<P> builder = toBuilder();
+      builder.step(TrainStates.nextStep(step()));
+      builder.params(applied.params());
+      builder.optState(applied.optState());
+      changes.accept(builder);
+      return builder.build();
+    }
+
     @Override
     default RecordNodeType<TrainState<?>> pyTreeNodeType() {
       return NODE_TYPE;

@@ -11,7 +11,7 @@ final class Naming {
   /** Methods the generated code adds to the record or its builder; no component may take these names. */
   static final Set<String> RESERVED =
       Set.of("replace", "toBuilder", "builder", "build", "flatten", "flattenWithPath", "unflatten",
-          "nodeType", "pyTreeNodeType", "create", "applyGradients");
+          "nodeType", "pyTreeNodeType", "create", "applyGradients", "applyGradientsDonating");
 
   /** The companion of a record: {@code com.acme.Outer.Inner} -> {@code com.acme.Outer_InnerPyTree}. */
   static ClassName companion(ClassName record) {

@@ -60,23 +60,50 @@ final class TrainStateGenerator {
         .build();
   }
 
+  /** {@code applyGradientsDonating(grads)}. */
+  static MethodSpec applyGradientsDonating(RecordModel model) {
+    TrainStateModel ts = model.trainState();
+    return MethodSpec.methodBuilder("applyGradientsDonating")
+        .addJavadoc("{@code applyGradients(grads)}, donating this state's params and optimizer state to the result,\n"
+            + "as JAX's {@code donate_argnums}: the new values may be written over their memory.\n"
+            + "Afterwards this state's params and optimizer arrays must not be used (reading one throws).\n")
+        .addModifiers(Modifier.PUBLIC, Modifier.DEFAULT)
+        .returns(model.recordType())
+        .addParameter(ts.params().typeName(), "grads")
+        .addStatement("return applyGradientsDonating(grads, builder -> { })")
+        .build();
+  }
+
+  /** {@code applyGradientsDonating(grads, b -> b.batchStats(..))}. */
+  static MethodSpec applyGradientsDonatingWithChanges(RecordModel model) {
+    return applyGradientsWith(model, "applyGradientsDonating", CodeBlock.of(
+        "{@code applyGradients(grads, changes)}, donating this state's params and optimizer state to the\n"
+            + "result, as {@code applyGradientsDonating(grads)} does.\n"));
+  }
+
   /** {@code applyGradients(grads, b -> b.batchStats(..))}. */
   static MethodSpec applyGradientsWithChanges(RecordModel model) {
+    TrainStateModel ts = model.trainState();
+    return applyGradientsWith(model, "applyGradients", CodeBlock.of("One optimizer step with further changes, as Flax's"
+            + " {@code apply_gradients(grads=grads, **kwargs)}:\n{@code applyGradients(grads, b -> b.$N(..))}."
+            + " This state is unchanged.\n",
+        ts.extras().isEmpty() ? ts.params().name() : ts.extras().get(0).name()));
+  }
+
+  /** {@code name(grads, changes)}: {@code TrainStates.name(tx, params, optState, grads)}, step + 1, the changes. */
+  private static MethodSpec applyGradientsWith(RecordModel model, String name, CodeBlock javadoc) {
     TrainStateModel ts = model.trainState();
     TypeName changes = ParameterizedTypeName.get(
         ClassName.get(Consumer.class), WildcardTypeName.supertypeOf(model.builderType()));
     TypeName applied = ParameterizedTypeName.get(RuntimeNames.TRAIN_STATES_APPLIED, ts.params().typeName().box());
-    return MethodSpec.methodBuilder("applyGradients")
-        .addJavadoc("One optimizer step with further changes, as Flax's"
-            + " {@code apply_gradients(grads=grads, **kwargs)}:\n{@code applyGradients(grads, b -> b.$N(..))}."
-            + " This state is unchanged.\n",
-            ts.extras().isEmpty() ? ts.params().name() : ts.extras().get(0).name())
+    return MethodSpec.methodBuilder(name)
+        .addJavadoc(javadoc)
         .addModifiers(Modifier.PUBLIC, Modifier.DEFAULT)
         .returns(model.recordType())
         .addParameter(ts.params().typeName(), "grads")
         .addParameter(changes, "changes")
-        .addStatement("$T applied = $T.applyGradients($N(),$W$N(),$W$N(),$Wgrads)", applied, RuntimeNames.TRAIN_STATES,
-            ts.tx().name(), ts.params().name(), ts.optState().name())
+        .addStatement("$T applied = $T.$N($N(),$W$N(),$W$N(),$Wgrads)", applied, RuntimeNames.TRAIN_STATES,
+            name, ts.tx().name(), ts.params().name(), ts.optState().name())
         .addStatement("$T builder = toBuilder()", model.builderType())
         .addStatement("builder.$N($T.nextStep($N()))", ts.step().name(), RuntimeNames.TRAIN_STATES, ts.step().name())
         .addStatement("builder.$N(applied.params())", ts.params().name())

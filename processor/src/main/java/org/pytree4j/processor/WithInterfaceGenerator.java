@@ -37,6 +37,8 @@ final class WithInterfaceGenerator {
     if (model.trainState() != null) {
       with.addMethod(TrainStateGenerator.applyGradients(model));
       with.addMethod(TrainStateGenerator.applyGradientsWithChanges(model));
+      with.addMethod(TrainStateGenerator.applyGradientsDonating(model));
+      with.addMethod(TrainStateGenerator.applyGradientsDonatingWithChanges(model));
     }
     with.addMethod(MethodSpec.methodBuilder("pyTreeNodeType")
         .addAnnotation(Override.class)

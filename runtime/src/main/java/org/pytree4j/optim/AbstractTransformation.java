@@ -21,6 +21,19 @@ abstract class AbstractTransformation implements GradientTransformationExtraArgs
   /** The update, for inputs that passed {@link #check}. */
   abstract UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs);
 
+  /**
+   * This update as elementwise stages for a fused step ({@link FusedStep}), for inputs that passed
+   * {@link #check}; null when it cannot be fused (the step then runs {@link #apply}). Computes nothing.
+   */
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return null;
+  }
+
+  /** {@code part.fuse(..)} when {@code part} is one of this package's transformations, else null. */
+  static FusedPart fusePart(GradientTransformation part, OptState state, Map<String, ?> extraArgs) {
+    return part instanceof AbstractTransformation known ? known.fuse(state, extraArgs) : null;
+  }
+
   @Override
   public final UpdateResult update(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
     Map<String, ?> extra = extraArgs == null ? Map.of() : extraArgs;

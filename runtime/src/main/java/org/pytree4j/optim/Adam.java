@@ -126,6 +126,11 @@ public final class Adam extends InjectableTransformation<Adam> {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return delegate.fuse(state, extraArgs);
+  }
+
+  @Override
   String staticsString() {
     return (muDtype == null ? "" : "mu_dtype=" + FloatTypes.name(muDtype) + (nesterov ? ", " : ""))
         + (nesterov && optaxName().equals("adam") ? "nesterov=true" : "");

@@ -132,6 +132,11 @@ public final class AdamW extends InjectableTransformation<AdamW> {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return delegate.fuse(state, extraArgs);
+  }
+
+  @Override
   String staticsString() {
     String s = (muDtype == null ? "" : "mu_dtype=" + FloatTypes.name(muDtype))
         + (mask == null ? "" : (muDtype == null ? "" : ", ") + "mask=" + mask);

@@ -74,6 +74,12 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
       INDArray g = u.array(i);
       if (g != null) {
         INDArray p = (INDArray) ps.get(i);
+        if (LeafBuffers.allFloat32(g, p)) {
+          float[] gf = LeafBuffers.readFloats(g);
+          kernel(gf, LeafBuffers.readFloats(p), gf, 0, gf.length, weightDecay);
+          out[i] = LeafBuffers.writeFloats(gf, g.shape());
+          continue;
+        }
         double[] gd = LeafBuffers.read(g);
         double[] od = new double[gd.length];
         kernel(gd, LeafBuffers.read(p), od, 0, gd.length, weightDecay);
@@ -81,6 +87,27 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
       }
     }
     return new UpdateResult(u.unflatten(out), state);
+  }
+
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(state instanceof EmptyState)) {
+      return null;
+    }
+    if (mask != null) {
+      return null;
+    }
+    double weightDecay = constant(WEIGHT_DECAY);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, p, u, 0, n, weightDecay), 0)),
+        List.of(), trees -> state);
+  }
+
+  /** {@code out = g + weightDecay * p} in float32; {@code out} may be {@code g}. */
+  static void kernel(float[] g, float[] p, float[] out, int from, int to, double weightDecay) {
+    float wd = (float) weightDecay;
+    for (int i = from; i < to; i++) {
+      out[i] = g[i] + wd * p[i];
+    }
   }
 
   /** The per-element arithmetic: {@code out = g + weightDecay * p}. */

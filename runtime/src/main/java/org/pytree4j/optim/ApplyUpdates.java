@@ -43,13 +43,24 @@ final class ApplyUpdates {
     Object[] out = new Object[p.size()];
     for (int i = 0; i < out.length; i++) {
       INDArray param = p.array(i);
-      if (param != null) {
+      if (param != null && LeafBuffers.allFloat32(param, (INDArray) us.get(i))) {
+        float[] pf = LeafBuffers.readFloats(param);
+        kernel(pf, LeafBuffers.readFloats((INDArray) us.get(i)), 0, pf.length);
+        out[i] = LeafBuffers.writeFloats(pf, param.shape());
+      } else if (param != null) {
         double[] pd = LeafBuffers.read(param);
         kernel(pd, LeafBuffers.read((INDArray) us.get(i)), 0, pd.length);
         out[i] = LeafBuffers.write(pd, param.shape(), param.dataType());
       }
     }
     return p.unflatten(out);
+  }
+
+  /** {@code p += u} in float32 (into a copy of the param). */
+  static void kernel(float[] p, float[] u, int from, int to) {
+    for (int i = from; i < to; i++) {
+      p[i] = p[i] + u[i];
+    }
   }
 
   /** The per-element arithmetic: {@code p += u} (into a copy of the param). */

@@ -73,6 +73,22 @@ public final class Chain extends AbstractTransformation {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(state instanceof ChainState chain) || chain.size() != parts.size()) {
+      return null;
+    }
+    List<FusedPart> fused = new ArrayList<>(parts.size());
+    for (int i = 0; i < parts.size(); i++) {
+      FusedPart part = fusePart(parts.get(i), chain.get(i), extraArgs);
+      if (part == null) {
+        return null;
+      }
+      fused.add(part);
+    }
+    return FusedPart.sequence(fused, ChainState::new);
+  }
+
+  @Override
   public String toString() {
     List<String> names = new ArrayList<>();
     for (GradientTransformation part : parts) {

@@ -26,6 +26,11 @@ public final class Identity extends AbstractTransformation {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return state instanceof EmptyState ? FusedPart.unchanged(state) : null;
+  }
+
+  @Override
   public String toString() {
     return "identity()";
   }

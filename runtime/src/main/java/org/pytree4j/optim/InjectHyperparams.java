@@ -105,12 +105,25 @@ public final class InjectHyperparams extends AbstractTransformation {
   UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
     InjectHyperparamsState s = (InjectHyperparamsState) state;
     Map<String, Double> values = valuesFor(s, extraArgs);
-    Map<String, Object> newStates = new LinkedHashMap<>();
-    schedules.forEach((name, schedule) -> newStates.put(name, schedule.update(s.hyperparamsStates().get(name), extraArgs)));
     GradientTransformation tx = inner.withValues(valuesOf(values));
     UpdateResult r = applyPart(tx, tx instanceof AbstractTransformation, updates, s.innerState(), params, extraArgs, INNER);
-    return new UpdateResult(r.updates(),
-        new InjectHyperparamsState(Numerics.safeIncrement(s.count()), boxed(values), newStates, r.state()));
+    return new UpdateResult(r.updates(), next(s, values, extraArgs, r.state()));
+  }
+
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    InjectHyperparamsState s = (InjectHyperparamsState) state;
+    Map<String, Double> values = valuesFor(s, extraArgs);
+    FusedPart innerPart = fusePart(inner.withValues(valuesOf(values)), s.innerState(), extraArgs);
+    return innerPart == null ? null : innerPart.wrapped(innerState -> next(s, values, extraArgs, innerState));
+  }
+
+  /** The state after an update that used {@code values}: counter, values, schedule states, inner state. */
+  private InjectHyperparamsState next(InjectHyperparamsState s, Map<String, Double> values, Map<String, ?> extraArgs,
+      OptState innerState) {
+    Map<String, Object> newStates = new LinkedHashMap<>();
+    schedules.forEach((name, schedule) -> newStates.put(name, schedule.update(s.hyperparamsStates().get(name), extraArgs)));
+    return new InjectHyperparamsState(Numerics.safeIncrement(s.count()), boxed(values), newStates, innerState);
   }
 
   /** The values this update uses: the state's numbers, schedules evaluated on their states; checked. */

@@ -3,12 +3,14 @@ package org.pytree4j.optim;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Moves one leaf between an {@link INDArray} and a {@code double[]} in C order, where the
- * transformations' per-leaf arithmetic runs. Arithmetic is done in float64 and each result is rounded
- * once to the dtype it is stored in. Never writes into an existing array.
+ * Moves one leaf between an {@link INDArray} and a Java array in C order, where the transformations'
+ * per-leaf arithmetic runs: a {@code float[]} when every array of the operation is float32 (the
+ * arithmetic is then float32, as in Optax), otherwise a {@code double[]} (float64 arithmetic, each
+ * result rounded once to the dtype it is stored in). Never writes into an existing array.
  */
 final class LeafBuffers {
   private LeafBuffers() {}
@@ -41,6 +43,40 @@ final class LeafBuffers {
       default:
         return c.data().asDouble();
     }
+  }
+
+  /** True when every array is float32: the operation then runs in float32 ({@link #readFloats}). */
+  static boolean allFloat32(INDArray... arrays) {
+    for (INDArray a : arrays) {
+      if (a.dataType() != DataType.FLOAT) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The elements of a float32 {@code array} in C order (a copy). */
+  static float[] readFloats(INDArray array) {
+    if (array.isEmpty()) {
+      return new float[0];
+    }
+    INDArray c = array;
+    if (array.ordering() != 'c' || !Shape.hasDefaultStridesForShape(array) || array.data().length() < array.length()) {
+      c = array.dup('c');
+    }
+    float[] out = new float[(int) c.length()];
+    c.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get((int) c.offset(), out);
+    return out;
+  }
+
+  /** A new float32 array of {@code shape} holding {@code values} (C order). */
+  static INDArray writeFloats(float[] values, long[] shape) {
+    if (values.length == 0) {
+      return Nd4j.create(DataType.FLOAT, shape);
+    }
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+    out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+    return out;
   }
 
   /** A new array of {@code shape} and {@code dtype} holding {@code values} (C order), each rounded once. */

@@ -24,9 +24,11 @@ import org.pytree4j.optim.schedule.StatefulSchedule;
  * }</pre>
  *
  * <p>Transformations are immutable values; their setters ({@code adam(1e-3).b1(0.8)}) return new
- * ones. States are immutable pytrees; nothing here writes into an array it was given. Leaves of
- * params and updates are floating-point INDArrays (float32, float64, float16, bfloat16) or null
- * (Optax's None). Arithmetic runs in float64 and each result is stored in its leaf's dtype.
+ * ones. States are immutable pytrees; nothing here writes into an array it was given (except
+ * {@link #stepDonating}, on request). Leaves of params and updates are floating-point INDArrays
+ * (float32, float64, float16, bfloat16) or null (Optax's None). Where every array of an operation is
+ * float32 the arithmetic is float32, as in Optax; otherwise it runs in float64 and each result is
+ * rounded once to its leaf's dtype.
  */
 public final class Optax {
   private Optax() {}
@@ -235,6 +237,33 @@ public final class Optax {
    */
   public static <P> P applyUpdates(P params, Object updates) {
     return ApplyUpdates.apply(params, updates);
+  }
+
+  /**
+   * One optimizer step, Optax's {@code updates, state = tx.update(grads, state, params)} followed by
+   * {@code params = optax.apply_updates(params, updates)}, as one call. When every leaf is a float32
+   * array and every transformation is elementwise (adam, sgd, scale, trace, add_decayed_weights,
+   * a leading clip_by_global_norm, chains and injectHyperparams of these) it runs as one fused pass
+   * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
+   * otherwise it is exactly those two calls. Nothing given is modified: {@code params} and
+   * {@code state} keep their values.
+   */
+  public static <P> OptimizerStep<P> step(GradientTransformation tx, P params, OptState state, Object grads) {
+    return Steps.step(tx, params, state, grads, false);
+  }
+
+  /**
+   * {@link #step}, donating {@code params} and {@code state} to the result, as JAX's
+   * {@code jax.jit(..., donate_argnums=...)}: their memory may be overwritten with the new values
+   * (the fused step then updates in place, with no new memory at all). Afterwards the donated
+   * params and optimizer arrays must not be used: reading one throws {@code IllegalStateException}
+   * (as a closed {@code INDArray} does), passing one to another step throws an
+   * {@code IllegalArgumentException} naming it. Arrays derived from them (views, reshapes) are
+   * invalid too. {@code grads} are not donated; an array passed both as a param and as a gradient
+   * is not overwritten.
+   */
+  public static <P> OptimizerStep<P> stepDonating(GradientTransformation tx, P params, OptState state, Object grads) {
+    return Steps.step(tx, params, state, grads, true);
   }
 
   /** {@code optax.safe_increment(count)} for int32 counters: {@code count + 1}, saturating at {@link Integer#MAX_VALUE}. */

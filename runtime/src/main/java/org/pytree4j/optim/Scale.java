@@ -56,13 +56,27 @@ public final class Scale extends InjectableTransformation<Scale> {
     return new UpdateResult(scaled(updates, constant(STEP_SIZE)), state);
   }
 
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(state instanceof EmptyState)) {
+      return null;
+    }
+    double factor = constant(STEP_SIZE);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, u, 0, n, factor), 0)), List.of(),
+        trees -> state);
+  }
+
   /** {@code factor * g} for every array leaf of checked {@code updates}; None stays None. */
   static Object scaled(Object updates, double factor) {
     UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);
     Object[] out = new Object[u.size()];
     for (int i = 0; i < out.length; i++) {
       INDArray g = u.array(i);
-      if (g != null) {
+      if (g != null && LeafBuffers.allFloat32(g)) {
+        float[] gf = LeafBuffers.readFloats(g);
+        kernel(gf, gf, 0, gf.length, factor);
+        out[i] = LeafBuffers.writeFloats(gf, g.shape());
+      } else if (g != null) {
         double[] gd = LeafBuffers.read(g);
         double[] od = new double[gd.length];
         kernel(gd, od, 0, gd.length, factor);
@@ -70,6 +84,14 @@ public final class Scale extends InjectableTransformation<Scale> {
       }
     }
     return u.unflatten(out);
+  }
+
+  /** {@code out = factor * g} in float32 ({@code factor} rounded once); {@code out} may be {@code g}. */
+  static void kernel(float[] g, float[] out, int from, int to, double factor) {
+    float f = (float) factor;
+    for (int i = from; i < to; i++) {
+      out[i] = g[i] * f;
+    }
   }
 
   /** The per-element arithmetic: {@code out = factor * g}. */

@@ -125,6 +125,17 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
       }
       INDArray mu = (INDArray) mus.get(i);
       INDArray nu = (INDArray) nus.get(i);
+      if (LeafBuffers.allFloat32(g, mu, nu) && (muDtype == null || muDtype == DataType.FLOAT)) {
+        float[] gf = LeafBuffers.readFloats(g);
+        float[] mf = LeafBuffers.readFloats(mu);
+        float[] nf = LeafBuffers.readFloats(nu);
+        float[] of = new float[gf.length];
+        kernel(gf, mf, nf, of, 0, gf.length, c);
+        out[i] = LeafBuffers.writeFloats(of, g.shape());
+        newMu[i] = LeafBuffers.writeFloats(mf, g.shape());
+        newNu[i] = LeafBuffers.writeFloats(nf, g.shape());
+        continue;
+      }
       double[] gd = LeafBuffers.read(g);
       double[] md = LeafBuffers.read(mu);
       double[] nd = LeafBuffers.read(nu);
@@ -137,6 +148,18 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
       newNu[i] = LeafBuffers.write(nd, g.shape(), nu.dataType());
     }
     return new UpdateResult(u.unflatten(out), new ScaleByAdamState(count, u.unflatten(newMu), u.unflatten(newNu)));
+  }
+
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (muDtype != null && muDtype != DataType.FLOAT) {
+      return null;
+    }
+    ScaleByAdamState s = (ScaleByAdamState) state;
+    int count = Numerics.safeIncrement(s.count());
+    Coefficients c = coefficients(count);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, st, p, n) -> kernel(u, st[0], st[1], u, 0, n, c), 2)),
+        List.of(s.mu(), s.nu()), trees -> new ScaleByAdamState(count, trees.get(0), trees.get(1)));
   }
 
   /** The scalars of one step {@code t} (the incremented count). */
@@ -163,6 +186,42 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
       out[i] = mHat / (Math.sqrt(vHat + c.epsRoot) + c.eps);
       mu[i] = m;
       nu[i] = v;
+    }
+  }
+
+  /**
+   * The same step in float32 arithmetic, as Optax computes float32 leaves: the scalars are rounded to
+   * float32 once and every operation rounds to float32. {@code out} may be {@code g} (same index read first).
+   */
+  static void kernel(float[] g, float[] mu, float[] nu, float[] out, int from, int to, Coefficients c) {
+    float b1 = (float) c.b1;
+    float b2 = (float) c.b2;
+    float oneMinusB1 = (float) (1 - c.b1);
+    float oneMinusB2 = (float) (1 - c.b2);
+    float bc1 = (float) c.bc1;
+    float bc2 = (float) c.bc2;
+    float eps = (float) c.eps;
+    float epsRoot = (float) c.epsRoot;
+    if (c.nesterov) {
+      float bc1Next = (float) c.bc1Next;
+      for (int i = from; i < to; i++) {
+        float gi = g[i];
+        float m = oneMinusB1 * gi + b1 * mu[i];
+        float v = oneMinusB2 * (gi * gi) + b2 * nu[i];
+        mu[i] = m;
+        nu[i] = v;
+        float mHat = b1 * (m / bc1Next) + oneMinusB1 * (gi / bc1);
+        out[i] = mHat / ((float) Math.sqrt(v / bc2 + epsRoot) + eps);
+      }
+      return;
+    }
+    for (int i = from; i < to; i++) {
+      float gi = g[i];
+      float m = oneMinusB1 * gi + b1 * mu[i];
+      float v = oneMinusB2 * (gi * gi) + b2 * nu[i];
+      mu[i] = m;
+      nu[i] = v;
+      out[i] = (m / bc1) / ((float) Math.sqrt(v / bc2 + epsRoot) + eps);
     }
   }
 

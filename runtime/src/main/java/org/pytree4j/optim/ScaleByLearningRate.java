@@ -66,6 +66,11 @@ public final class ScaleByLearningRate extends InjectableTransformation<ScaleByL
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return fusePart(delegate(), state, extraArgs);
+  }
+
+  @Override
   String staticsString() {
     return flipSign ? "" : "flip_sign=false";
   }

@@ -36,6 +36,15 @@ public final class ScaleBySchedule extends AbstractTransformation {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    int count = ((ScaleByScheduleState) state).count();
+    double stepSize = stepSizeFn.value(count);
+    ScaleByScheduleState next = new ScaleByScheduleState(Numerics.safeIncrement(count));
+    return new FusedPart(java.util.List.of(FusedPart.Stage.of((u, s, p, n) -> Scale.kernel(u, u, 0, n, stepSize), 0)),
+        java.util.List.of(), trees -> next);
+  }
+
+  @Override
   public String toString() {
     return "scale_by_schedule(" + stepSizeFn + ")";
   }

@@ -88,6 +88,11 @@ public final class Sgd extends InjectableTransformation<Sgd> {
   }
 
   @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return delegate.fuse(state, extraArgs);
+  }
+
+  @Override
   String staticsString() {
     return (nesterov ? "nesterov=true" : "")
         + (accumulatorDtype == null ? "" : (nesterov ? ", " : "") + "accumulator_dtype=" + FloatTypes.name(accumulatorDtype));

@@ -79,6 +79,14 @@ public final class Trace extends InjectableTransformation<Trace> {
         continue;
       }
       INDArray t = (INDArray) traces.get(i);
+      if (LeafBuffers.allFloat32(g, t) && (accumulatorDtype == null || accumulatorDtype == DataType.FLOAT)) {
+        float[] gf = LeafBuffers.readFloats(g);
+        float[] tf = LeafBuffers.readFloats(t);
+        kernel(gf, tf, gf, 0, gf.length, decay, nesterov);
+        out[i] = LeafBuffers.writeFloats(gf, g.shape());
+        newTrace[i] = LeafBuffers.writeFloats(tf, g.shape());
+        continue;
+      }
       double[] gd = LeafBuffers.read(g);
       double[] td = LeafBuffers.read(t);
       double[] od = new double[gd.length];
@@ -88,6 +96,27 @@ public final class Trace extends InjectableTransformation<Trace> {
       newTrace[i] = LeafBuffers.write(td, g.shape(), accumulatorDtype != null ? accumulatorDtype : type);
     }
     return new UpdateResult(u.unflatten(out), new TraceState(u.unflatten(newTrace)));
+  }
+
+  @Override
+  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (accumulatorDtype != null && accumulatorDtype != DataType.FLOAT) {
+      return null;
+    }
+    double decay = constant(DECAY);
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, s[0], u, 0, n, decay, nesterov), 1)),
+        List.of(((TraceState) state).trace()), trees -> new TraceState(trees.get(0)));
+  }
+
+  /** The same in float32; {@code out} may be {@code g}. */
+  static void kernel(float[] g, float[] trace, float[] out, int from, int to, double decay, boolean nesterov) {
+    float d = (float) decay;
+    for (int i = from; i < to; i++) {
+      float gi = g[i];
+      float t = gi + d * trace[i];
+      trace[i] = t;
+      out[i] = nesterov ? gi + d * t : t;
+    }
   }
 
   /** The per-element arithmetic: the new trace goes back into {@code trace} (a copy), the update into {@code out}. */

@@ -10,7 +10,7 @@ import org.pytree4j.PyTrees;
 import org.pytree4j.optim.GradientTransformation;
 import org.pytree4j.optim.OptState;
 import org.pytree4j.optim.Optax;
-import org.pytree4j.optim.UpdateResult;
+import org.pytree4j.optim.OptimizerStep;
 
 /**
  * The runtime half of generated train states: what {@code create} and {@code applyGradients}
@@ -46,22 +46,38 @@ public final class TrainStates {
 
   /**
    * Flax's {@code apply_gradients}: {@code tx.update(grads, optState, params)}, then
-   * {@code applyUpdates}. {@code grads} must have exactly the structure of {@code params}; anything
-   * wrong is reported before any computation, and nothing given is modified.
+   * {@code applyUpdates} ({@link Optax#step}: one fused pass where the optimizer allows). {@code grads}
+   * must have exactly the structure of {@code params}; anything wrong is reported before any
+   * computation, and nothing given is modified.
    */
-  @SuppressWarnings("unchecked")
   public static <P> Applied<P> applyGradients(GradientTransformation tx, P params, OptState optState, P grads) {
+    return apply(tx, params, optState, grads, false);
+  }
+
+  /**
+   * {@link #applyGradients}, donating {@code params} and {@code optState} to the result (JAX's
+   * {@code donate_argnums}): the new values may be written over their memory, so a training loop
+   * allocates nothing per step. Afterwards the donated arrays must not be used; reading one throws.
+   * See {@link Optax#stepDonating}.
+   */
+  public static <P> Applied<P> applyGradientsDonating(GradientTransformation tx, P params, OptState optState, P grads) {
+    return apply(tx, params, optState, grads, true);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <P> Applied<P> apply(GradientTransformation tx, P params, OptState optState, P grads, boolean donate) {
     Objects.requireNonNull(tx, "tx must not be null");
     PyTrees.requireSameStructure(params, grads, "grads", "params");
     Object gradsWithOpt = paramsWithOptimizer(grads, "grads");
     Object paramsWithOpt = paramsWithOptimizer(params, "params");
-    UpdateResult result = tx.update(gradsWithOpt, optState, paramsWithOpt);
-    Object newParamsWithOpt = Optax.applyUpdates(paramsWithOpt, result.updates());
+    OptimizerStep<Object> result = donate
+        ? Optax.stepDonating(tx, paramsWithOpt, optState, gradsWithOpt)
+        : Optax.step(tx, paramsWithOpt, optState, gradsWithOpt);
     if (!hasOverwriteWithGradient(grads)) {
-      return new Applied<>((P) newParamsWithOpt, result.state());
+      return new Applied<>((P) result.params(), result.state());
     }
     TreeMap<String, Object> newParams = new TreeMap<>();
-    newParams.put(PARAMS, newParamsWithOpt);
+    newParams.put(PARAMS, result.params());
     newParams.put(OVERWRITE_WITH_GRADIENT, ((Map<?, ?>) grads).get(OVERWRITE_WITH_GRADIENT));
     return new Applied<>((P) Collections.unmodifiableSortedMap(newParams), result.state());
   }
@@ -109,7 +125,7 @@ public final class TrainStates {
     if (!map.containsKey(PARAMS) || !extra.isEmpty()) {
       throw new IllegalArgumentException(what + " holding '" + OVERWRITE_WITH_GRADIENT + "' must be a dict of"
           + " exactly '" + PARAMS + "' and '" + OVERWRITE_WITH_GRADIENT + "' (Flax's rule), but its keys are "
-          + map.keySet());
+          + new TreeMap<>(map).keySet());
     }
     return map.get(PARAMS);
   }

@@ -105,4 +105,27 @@ public final class Arrays32 {
       }
     }
   }
+
+  /** Same structure, and every array leaf has the same dtype, shape and bits; other leaves are equal. */
+  public static void assertSameBits(Object expected, Object actual, String what) {
+    assertEquals(PyTrees.structure(expected), PyTrees.structure(actual), what + ": structure");
+    List<Object> e = PyTrees.leaves(expected);
+    List<Object> a = PyTrees.leaves(actual);
+    for (int i = 0; i < e.size(); i++) {
+      if (e.get(i) instanceof INDArray ea) {
+        INDArray aa = (INDArray) a.get(i);
+        assertEquals(ea.dataType(), aa.dataType(), what + " leaf " + i + " dtype");
+        assertArrayEquals(ea.shape(), aa.shape(), what + " leaf " + i + " shape");
+        double[] ev = values(ea);
+        double[] av = values(aa);
+        for (int k = 0; k < ev.length; k++) {
+          if (Double.doubleToLongBits(ev[k]) != Double.doubleToLongBits(av[k])) {
+            throw new AssertionError(what + " leaf " + i + " element " + k + ": expected " + ev[k] + " but was " + av[k]);
+          }
+        }
+      } else {
+        assertEquals(e.get(i), a.get(i), what + " leaf " + i);
+      }
+    }
+  }
 }

@@ -1,0 +1,38 @@
+package org.pytree4j.benchmarks;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.PyTrees;
+
+/** Params and gradient trees of a given size: {@code leaves} float32 vectors whose lengths add up to {@code total}. */
+final class Trees {
+  private Trees() {}
+
+  /** {@code {'w00000': float32[n0], 'w00001': float32[n1], ...}}, standard normal values. */
+  static SortedMap<String, INDArray> params(long total, int leaves, long seed) {
+    Nd4j.getRandom().setSeed(seed);
+    TreeMap<String, INDArray> tree = new TreeMap<>();
+    for (int i = 0; i < leaves; i++) {
+      long n = total * (i + 1) / leaves - total * i / leaves;
+      tree.put(String.format("w%05d", i), Nd4j.randn(DataType.FLOAT, n));
+    }
+    return Collections.unmodifiableSortedMap(tree);
+  }
+
+  /** A gradient for every leaf of {@code params}: small normal values. */
+  static SortedMap<String, INDArray> gradsLike(Map<String, INDArray> params, long seed) {
+    Nd4j.getRandom().setSeed(seed);
+    return PyTrees.map((INDArray p) -> Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.01), new TreeMap<>(params));
+  }
+
+  /** {@code "1000000:100"} -> {1000000, 100}. */
+  static long[] parseCase(String c) {
+    String[] parts = c.split(":");
+    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+  }
+}

@@ -1,0 +1,79 @@
+package org.pytree4j.optim;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.BaseNDArray;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.LeafWithPath;
+
+/**
+ * What donating a state (JAX's {@code donate_argnums}) does to its arrays: each one whose memory was
+ * given to the result is pointed at a released buffer, as if it had been closed, so that reading it
+ * throws ({@code IllegalStateException}: "You can't use DataBuffer once it was released", or "Op.X
+ * argument was closed before call") instead of showing values of a later step.
+ */
+final class Donation {
+  private static final Map<DataType, DataBuffer> RELEASED = new EnumMap<>(DataType.class);
+
+  private Donation() {}
+
+  /** True when {@code array} can be closed this way. */
+  static boolean canRelease(INDArray array) {
+    return array instanceof BaseNDArray;
+  }
+
+  /** Makes {@code array} unreadable; its former buffer is untouched (it may now belong to a new array). */
+  static void release(INDArray array) {
+    ((BaseNDArray) array).setData(released(array.dataType()));
+  }
+
+  /** True when {@code array} was donated (or closed) and must not be used. */
+  static boolean isReleased(INDArray array) {
+    return array.wasClosed();
+  }
+
+  /**
+   * Throws naming the first array of {@code tree} that was donated, e.g. {@code params['dense']['kernel']};
+   * {@code what} names the tree.
+   */
+  static void requireNotReleased(Object tree, String what) {
+    for (LeafWithPath leaf : UpdateTrees.NONE_IS_LEAF.leavesWithPath(tree)) {
+      if (leaf.leaf() instanceof INDArray a && isReleased(a)) {
+        throw new IllegalArgumentException(what + " at " + leaf.path().describe() + " was donated to an earlier step"
+            + " (applyGradientsDonating / stepDonating) or closed, and can no longer be read: continue from the state"
+            + " that step returned");
+      }
+    }
+  }
+
+  /**
+   * After an unfused donating step: releases the arrays of {@code params} and {@code state} that the
+   * result does not hold and that were not also passed as {@code grads}.
+   */
+  static void releaseReplaced(Object params, Object state, Object grads, Object newParams, Object newState) {
+    java.util.IdentityHashMap<Object, Boolean> keep = new java.util.IdentityHashMap<>();
+    for (Object tree : new Object[] {grads, newParams, newState}) {
+      for (Object leaf : UpdateTrees.NONE_IS_LEAF.leaves(tree)) {
+        keep.put(leaf, true);
+      }
+    }
+    for (Object tree : new Object[] {params, state}) {
+      for (Object leaf : UpdateTrees.NONE_IS_LEAF.leaves(tree)) {
+        if (leaf instanceof INDArray a && !keep.containsKey(a) && canRelease(a) && !isReleased(a)) {
+          release(a);
+        }
+      }
+    }
+  }
+
+  private static synchronized DataBuffer released(DataType type) {
+    return RELEASED.computeIfAbsent(type, t -> {
+      DataBuffer b = Nd4j.createBuffer(t, 1, true);
+      b.close();
+      return b;
+    });
+  }
+}

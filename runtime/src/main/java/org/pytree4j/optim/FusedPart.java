@@ -1,0 +1,69 @@
+package org.pytree4j.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A transformation's update in fused form ({@link AbstractTransformation#fuse}): its elementwise
+ * stages in order, the state trees they read (each a tree like the updates, e.g. {@code mu}, {@code nu}),
+ * and how to build the new state from the new trees, which come in the same order.
+ */
+final class FusedPart {
+  /** One stage and how many of the state trees belong to it. */
+  record Stage(FusedStage stage, int stateTrees, boolean needsGlobalNorm, double maxNorm) {
+    static Stage of(FusedStage stage, int stateTrees) {
+      return new Stage(stage, stateTrees, false, 0);
+    }
+  }
+
+  final List<Stage> stages;
+  final List<Object> stateTrees;
+  final Function<List<Object>, OptState> newState;
+
+  FusedPart(List<Stage> stages, List<Object> stateTrees, Function<List<Object>, OptState> newState) {
+    this.stages = List.copyOf(stages);
+    this.stateTrees = new ArrayList<>(stateTrees);
+    this.newState = newState;
+  }
+
+  /** No per-element work; the state is kept as it is (identity, a scale by 1 ...). */
+  static FusedPart unchanged(OptState state) {
+    return new FusedPart(List.of(), List.of(), trees -> state);
+  }
+
+  /** The parts in sequence (a chain): stages concatenated, state rebuilt part by part. */
+  static FusedPart sequence(List<FusedPart> parts, Function<List<OptState>, OptState> combine) {
+    List<Stage> stages = new ArrayList<>();
+    List<Object> trees = new ArrayList<>();
+    for (FusedPart p : parts) {
+      stages.addAll(p.stages);
+      trees.addAll(p.stateTrees);
+    }
+    return new FusedPart(stages, trees, newTrees -> {
+      List<OptState> states = new ArrayList<>(parts.size());
+      int at = 0;
+      for (FusedPart p : parts) {
+        int n = p.stateTrees.size();
+        states.add(p.newState.apply(newTrees.subList(at, at + n)));
+        at += n;
+      }
+      return combine.apply(states);
+    });
+  }
+
+  /** This part with its new state passed through {@code wrap} (e.g. into an inject state). */
+  FusedPart wrapped(Function<OptState, OptState> wrap) {
+    return new FusedPart(stages, stateTrees, trees -> wrap.apply(newState.apply(trees)));
+  }
+
+  /** True when the only stage that needs the global norm comes first, where the norm is that of the gradients. */
+  boolean normOnlyFirst() {
+    for (int i = 1; i < stages.size(); i++) {
+      if (stages.get(i).needsGlobalNorm()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

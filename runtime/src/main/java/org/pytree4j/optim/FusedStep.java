@@ -1,0 +1,379 @@
+package org.pytree4j.optim;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.Flattened;
+import org.pytree4j.TreeDef;
+import org.pytree4j.TreeMismatchException;
+
+/**
+ * {@code tx.update} and {@code applyUpdates} as one pass over memory, for steps whose every leaf is a
+ * float32 array and whose transformations are elementwise ({@link AbstractTransformation#fuse}).
+ *
+ * <ul>
+ *   <li>Ravel: the leaves of each tree are one run of elements ({@link FloatStream}); the new params
+ *       and each new state tree are written into one pooled slab each ({@link SlabPool}), and their
+ *       leaf arrays are cheap shells over it ({@link LeafPointer}, {@link ArrayShells}).</li>
+ *   <li>Fuse: blocks of {@value #BLOCK} elements are copied into scratch arrays, every stage and
+ *       {@code p + u} run on them, and the results are copied out: each input is read once and each
+ *       output written once. A leading {@code clip_by_global_norm} adds one read of the gradients.</li>
+ *   <li>Donate: a donated tree that lives in a slab of the layout this step writes is updated in
+ *       place; every donated array is then released ({@link Donation}).</li>
+ *   <li>Both cores share the passes when the work is large enough ({@link StepThreads}).</li>
+ * </ul>
+ * The stages call the same float32 kernels as the unfused transformations, in the same order, so
+ * the results are the same bits. Anything else (other dtypes, None leaves, masks, empty arrays,
+ * foreign transformations) returns null and runs unfused.
+ */
+final class FusedStep {
+  static final int BLOCK = ClipByGlobalNorm.CHUNK;
+
+  private final FusedPart part;
+  private final int leaves;
+  private final int total;
+  private final int[] starts;
+  private final ArrayShells.ShapeInfo[] shapes;
+  private final FloatStream grads;
+  private final List<Tree> trees = new ArrayList<>();
+
+  /** One tree the step reads and writes: the params, or one state tree of a stage. */
+  private static final class Tree {
+    final List<Object> leaves;
+    final FloatStream input;
+    Lease inPlace;
+    FloatStream output;
+    Lease lease;
+
+    Tree(List<Object> leaves, FloatStream input) {
+      this.leaves = leaves;
+      this.input = input;
+    }
+  }
+
+  private FusedStep(FusedPart part, int leaves, int total, int[] starts, ArrayShells.ShapeInfo[] shapes,
+      FloatStream grads) {
+    this.part = part;
+    this.leaves = leaves;
+    this.total = total;
+    this.starts = starts;
+    this.shapes = shapes;
+    this.grads = grads;
+  }
+
+  /**
+   * The fused step, or null when it cannot be fused; then the caller checks the inputs
+   * ({@code tx.check}) and runs the unfused reference. Whatever the fused step relies on is checked
+   * here (state types and structure, shapes, dtypes); any input it does not accept returns null,
+   * so that errors are always reported by the reference's checks. Only reading a donated array is
+   * reported here, as an {@link IllegalArgumentException} naming it.
+   */
+  static <P> OptimizerStep<P> tryRun(AbstractTransformation tx, P params, OptState state, Object grads, boolean donate) {
+    FusedPart part;
+    try {
+      part = tx.fuse(state, Map.of());
+    } catch (RuntimeException notFusable) {
+      // a state of the wrong type, a bad hyperparameter ...: the reference's check names it
+      return null;
+    }
+    if (part == null || !part.normOnlyFirst()) {
+      return null;
+    }
+    Flattened flat = UpdateTrees.NONE_IS_LEAF.flatten(grads);
+    TreeDef def = flat.treeDef();
+    List<Object> g = flat.leaves();
+    List<Object> p;
+    List<List<Object>> stateLeaves = new ArrayList<>();
+    try {
+      p = def.flattenUpTo(params);
+      for (Object tree : part.stateTrees) {
+        stateLeaves.add(def.flattenUpTo(tree));
+      }
+    } catch (TreeMismatchException e) {
+      return null;
+    }
+    FusedStep step = classify(part, g, p, stateLeaves, params, state, grads);
+    if (step == null) {
+      return null;
+    }
+    return step.run(def, donate, g);
+  }
+
+  private static FusedStep classify(FusedPart part, List<Object> g, List<Object> p, List<List<Object>> stateLeaves,
+      Object params, OptState state, Object gradsTree) {
+    int leaves = g.size();
+    if (leaves == 0) {
+      return null;
+    }
+    int[] starts = new int[leaves + 1];
+    ArrayShells.ShapeInfo[] shapes = new ArrayShells.ShapeInfo[leaves];
+    long total = 0;
+    for (int i = 0; i < leaves; i++) {
+      if (!(g.get(i) instanceof INDArray gi) || !fusable(gi)) {
+        return null;
+      }
+      if (!(p.get(i) instanceof INDArray pi) || !fusable(pi) || !Arrays.equals(pi.shape(), gi.shape())) {
+        return null;
+      }
+      for (List<Object> s : stateLeaves) {
+        if (!(s.get(i) instanceof INDArray si) || !fusable(si) || !Arrays.equals(si.shape(), gi.shape())) {
+          return null;
+        }
+      }
+      if (Donation.isReleased(gi) || Donation.isReleased(pi) || anyReleased(stateLeaves, i)) {
+        Donation.requireNotReleased(gradsTree, "grads");
+        Donation.requireNotReleased(params, "params");
+        Donation.requireNotReleased(state, "the optimizer state");
+      }
+      total += gi.length();
+      if (total > Integer.MAX_VALUE - BLOCK) {
+        return null;
+      }
+      starts[i + 1] = (int) total;
+      shapes[i] = ArrayShells.float32(gi.shape());
+    }
+    FloatStream gradStream = new FloatStream();
+    for (Object leaf : g) {
+      append(gradStream, (INDArray) leaf);
+    }
+    FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, gradStream);
+    step.trees.add(step.tree(p));
+    for (List<Object> s : stateLeaves) {
+      step.trees.add(step.tree(s));
+    }
+    return step;
+  }
+
+  private static boolean anyReleased(List<List<Object>> stateLeaves, int i) {
+    for (List<Object> s : stateLeaves) {
+      if (Donation.isReleased((INDArray) s.get(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean fusable(INDArray a) {
+    return a.dataType() == DataType.FLOAT && !a.isEmpty() && a.length() <= Integer.MAX_VALUE;
+  }
+
+  private Tree tree(List<Object> leafList) {
+    FloatStream in = new FloatStream();
+    Lease common = null;
+    boolean layout = true;
+    for (int i = 0; i < leaves; i++) {
+      INDArray a = (INDArray) leafList.get(i);
+      LeafPointer lp = append(in, a);
+      if (lp == null || lp.offset != starts[i] || lp.shape != shapes[i] || (common != null && lp.lease != common)) {
+        layout = false;
+      } else {
+        common = lp.lease;
+      }
+    }
+    Tree t = new Tree(leafList, in);
+    t.inPlace = layout && common != null && common.slab.floats == total ? common : null;
+    return t;
+  }
+
+  /** Appends {@code a}'s elements to {@code stream}; returns its pointer when it is one of the pool's arrays. */
+  private static LeafPointer append(FloatStream stream, INDArray a) {
+    int n = (int) a.length();
+    if (a.data().pointer() instanceof LeafPointer lp && ArrayShells.hasDescriptor(a, lp.shape)) {
+      stream.append(lp.lease.slab.buffer, lp.offset, n);
+      return lp;
+    }
+    INDArray c = a;
+    if (a.isView() || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a) || a.data().length() != n) {
+      c = a.dup('c');
+    }
+    stream.append(c.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer(), 0, n);
+    return null;
+  }
+
+  private <P> OptimizerStep<P> run(TreeDef def, boolean donate, List<Object> g) {
+    prepareOutputs(donate, g);
+    List<FusedPart.Stage> stages = resolveStages();
+    mainPass(stages);
+    Object[][] out = new Object[trees.size()][leaves];
+    int parts = (long) leaves * trees.size() >= 256 ? StepThreads.THREADS : 1;
+    StepThreads.run(parts, part -> makeArrays(out, part, parts));
+    List<Object> newStateTrees = new ArrayList<>(trees.size() - 1);
+    for (int t = 1; t < trees.size(); t++) {
+      newStateTrees.add(def.unflatten(Arrays.asList(out[t])));
+    }
+    P newParams = def.unflatten(Arrays.asList(out[0]));
+    OptState newState = part.newState.apply(newStateTrees);
+    if (donate) {
+      releaseDonated(g);
+    }
+    return new OptimizerStep<>(newParams, newState);
+  }
+
+  private void prepareOutputs(boolean donate, List<Object> g) {
+    IdentityHashMap<Lease, Boolean> taken = new IdentityHashMap<>();
+    if (donate) {
+      for (Object leaf : g) {
+        if (((INDArray) leaf).data().pointer() instanceof LeafPointer lp) {
+          taken.put(lp.lease, true);
+        }
+      }
+    }
+    for (Tree t : trees) {
+      boolean inPlace = donate && t.inPlace != null && taken.put(t.inPlace, true) == null && releasable(t);
+      if (inPlace) {
+        t.output = t.input;
+      } else {
+        t.inPlace = null;
+        t.lease = SlabPool.SHARED.lease(total);
+        t.output = FloatStream.whole(t.lease.slab.buffer, total);
+      }
+    }
+  }
+
+  private boolean releasable(Tree t) {
+    for (Object leaf : t.leaves) {
+      if (!Donation.canRelease((INDArray) leaf)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The stages with the global norm filled in (a clip that does not trigger drops out). */
+  private List<FusedPart.Stage> resolveStages() {
+    List<FusedPart.Stage> stages = new ArrayList<>(part.stages);
+    if (!stages.isEmpty() && stages.get(0).needsGlobalNorm()) {
+      double maxNorm = stages.get(0).maxNorm();
+      double norm = Math.sqrt(sumOfSquares());
+      stages.remove(0);
+      if (ClipByGlobalNorm.clips(norm, maxNorm)) {
+        stages.add(0, FusedPart.Stage.of((u, s, p, n) -> ClipByGlobalNorm.kernel(u, u, 0, n, norm, maxNorm), 0));
+      }
+    }
+    return stages;
+  }
+
+  /** The gradients' sum of squares, chunk by chunk exactly as {@link ClipByGlobalNorm#sumOfSquares(float[], int, int)}. */
+  private double sumOfSquares() {
+    int[] firstChunk = new int[leaves + 1];
+    for (int i = 0; i < leaves; i++) {
+      int n = starts[i + 1] - starts[i];
+      firstChunk[i + 1] = firstChunk[i] + (n + BLOCK - 1) / BLOCK;
+    }
+    int chunks = firstChunk[leaves];
+    float[] chunkSums = new float[chunks];
+    int parts = StepThreads.parts(total);
+    StepThreads.run(parts, part -> {
+      float[] block = new float[BLOCK];
+      float[] t = new float[BLOCK / 4];
+      float[] u = new float[BLOCK / 8];
+      int from = (int) ((long) chunks * part / parts);
+      int to = (int) ((long) chunks * (part + 1) / parts);
+      int leaf = Arrays.binarySearch(firstChunk, 0, leaves, from);
+      leaf = leaf >= 0 ? leaf : -leaf - 2;
+      for (int c = from; c < to; c++) {
+        while (c >= firstChunk[leaf + 1]) {
+          leaf++;
+        }
+        int start = starts[leaf] + (c - firstChunk[leaf]) * BLOCK;
+        int n = Math.min(BLOCK, starts[leaf + 1] - start);
+        grads.read(start, block, n);
+        Arrays.fill(block, n, BLOCK, 0f);
+        chunkSums[c] = ClipByGlobalNorm.chunkSumOfSquares(block, t, u);
+      }
+    });
+    double sum = 0;
+    for (int i = 0; i < leaves; i++) {
+      double leafSum = 0;
+      for (int c = firstChunk[i]; c < firstChunk[i + 1]; c++) {
+        leafSum += chunkSums[c];
+      }
+      sum += leafSum;
+    }
+    return sum;
+  }
+
+  private void mainPass(List<FusedPart.Stage> stages) {
+    int parts = StepThreads.parts(total);
+    int perPart = ((total / parts + BLOCK - 1) / BLOCK) * BLOCK;
+    StepThreads.run(parts, part -> {
+      int from = part * perPart;
+      int to = part == parts - 1 ? total : Math.min(total, from + perPart);
+      passRange(stages, from, to);
+    });
+  }
+
+  private void passRange(List<FusedPart.Stage> stages, int from, int to) {
+    int stateTrees = trees.size() - 1;
+    float[] u = new float[BLOCK];
+    float[] p = new float[BLOCK];
+    float[][] s = new float[stateTrees][BLOCK];
+    float[][][] stageState = new float[stages.size()][][];
+    int k = 0;
+    for (int j = 0; j < stages.size(); j++) {
+      int count = stages.get(j).stateTrees();
+      stageState[j] = Arrays.copyOfRange(s, k, k + count);
+      k += count;
+    }
+    for (int at = from; at < to; at += BLOCK) {
+      int n = Math.min(BLOCK, to - at);
+      grads.read(at, u, n);
+      trees.get(0).input.read(at, p, n);
+      for (int t = 0; t < stateTrees; t++) {
+        trees.get(t + 1).input.read(at, s[t], n);
+      }
+      for (int j = 0; j < stageState.length; j++) {
+        stages.get(j).stage().run(u, stageState[j], p, n);
+      }
+      ApplyUpdates.kernel(p, u, 0, n);
+      trees.get(0).output.write(at, p, n);
+      for (int t = 0; t < stateTrees; t++) {
+        trees.get(t + 1).output.write(at, s[t], n);
+      }
+    }
+  }
+
+  /** The leaf arrays of every output tree, for leaves of part {@code part} (of {@code parts}). */
+  private void makeArrays(Object[][] out, int part, int parts) {
+    int from = (int) ((long) leaves * part / parts);
+    int to = (int) ((long) leaves * (part + 1) / parts);
+    for (int t = 0; t < trees.size(); t++) {
+      Tree tree = trees.get(t);
+      for (int i = from; i < to; i++) {
+        DataBuffer data;
+        if (tree.inPlace != null) {
+          data = ((INDArray) tree.leaves.get(i)).data();
+        } else {
+          LeafPointer lp = new LeafPointer(tree.lease, starts[i], shapes[i]);
+          data = Nd4j.createBuffer(lp, DataType.FLOAT, starts[i + 1] - starts[i], FloatIndexer.create(lp));
+        }
+        out[t][i] = ArrayShells.wrap(data, shapes[i]);
+      }
+    }
+  }
+
+  /** Releases every donated array (params and state leaves) except those also passed as gradients. */
+  private void releaseDonated(List<Object> g) {
+    IdentityHashMap<Object, Boolean> gradients = new IdentityHashMap<>();
+    for (Object leaf : g) {
+      gradients.put(leaf, true);
+    }
+    for (Tree t : trees) {
+      for (Object leaf : t.leaves) {
+        INDArray a = (INDArray) leaf;
+        if (!gradients.containsKey(a) && Donation.canRelease(a) && !Donation.isReleased(a)) {
+          Donation.release(a);
+        }
+      }
+    }
+  }
+}

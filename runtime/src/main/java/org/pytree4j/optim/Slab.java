@@ -1,0 +1,40 @@
+package org.pytree4j.optim;
+
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One block of off-heap float32 memory owned by the {@link SlabPool}: allocated by ND4J, never handed
+ * out itself (arrays over it are made per leaf, see {@link LeafPointer}), freed only by the pool.
+ */
+final class Slab {
+  private final DataBuffer owner;
+  final long address;
+  final int floats;
+  /** The whole slab as a NIO buffer (absolute gets and puts only). */
+  final FloatBuffer buffer;
+
+  private Slab(DataBuffer owner, int floats) {
+    this.owner = owner;
+    this.floats = floats;
+    this.address = owner.address();
+    this.buffer = owner.asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+  }
+
+  /** Uninitialized memory for {@code floats} elements. */
+  static Slab allocate(int floats) {
+    return new Slab(Nd4j.createBuffer(DataType.FLOAT, floats, false), floats);
+  }
+
+  long bytes() {
+    return 4L * floats;
+  }
+
+  /** Returns the memory to the system now; no array over it may be used afterwards. */
+  void free() {
+    owner.close();
+  }
+}

@@ -1,0 +1,273 @@
+package org.pytree4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pytree4j.optim.Optax.adam;
+import static org.pytree4j.optim.Optax.adamw;
+import static org.pytree4j.optim.Optax.chain;
+import static org.pytree4j.optim.Optax.clipByGlobalNorm;
+import static org.pytree4j.optim.Optax.identity;
+import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.nadam;
+import static org.pytree4j.optim.Optax.scale;
+import static org.pytree4j.optim.Optax.scaleByLearningRate;
+import static org.pytree4j.optim.Optax.sgd;
+import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.pytree4j.PyTrees;
+import org.pytree4j.examples.Dense;
+
+/**
+ * The fused step ({@link Optax#step}) against the unfused reference ({@code tx.update} then
+ * {@code applyUpdates}): the same bits for every leaf of the new params and state, over several
+ * steps; fallbacks for what cannot be fused; states that stay as they were; donation.
+ */
+class FusedStepTest {
+
+  static Stream<Arguments> transformations() {
+    return Stream.of(
+        Arguments.of("adam", adam(1e-2)),
+        Arguments.of("nadam", nadam(3e-3).b1(0.8).eps(1e-6).epsRoot(1e-9)),
+        Arguments.of("adamw", adamw(1e-2).weightDecay(1e-2)),
+        Arguments.of("sgd", sgd(0.1)),
+        Arguments.of("sgd momentum nesterov", sgd(0.05, 0.9, true)),
+        Arguments.of("clip (triggers) + inject adam schedule",
+            chain(clipByGlobalNorm(0.5), injectHyperparams(adam(warmupCosineDecay(0, 1e-2, 2, 50))))),
+        Arguments.of("clip (does not trigger) + adam", chain(clipByGlobalNorm(1e9), adam(1e-3))),
+        Arguments.of("inject sgd", injectHyperparams(sgd(0.1, 0.9))),
+        Arguments.of("identity, scale, scaleByLearningRate schedule",
+            chain(identity(), scale(0.5), scaleByLearningRate(warmupCosineDecay(0, 1e-1, 1, 10)))));
+  }
+
+  /** Odd sizes, a rank-0 leaf, nested dict, list and record, and one leaf past the parallel threshold. */
+  private static Map<String, Object> params(Random r) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("dense", new Dense(Arrays32.random(r, 1, 3, 5), Arrays32.random(r, 1, 1)));
+    p.put("list", List.of(Arrays32.random(r, 1, 1023), Arrays32.random(r, 1, 1025), Arrays32.random(r, 1, 4097)));
+    p.put("scalar", Arrays32.scalar(0.75));
+    p.put("big", Arrays32.random(r, 1, 70_001));
+    return p;
+  }
+
+  private static <T> T gradsLike(T params, Random r) {
+    return PyTrees.map((INDArray p) -> Arrays32.random(r, 1, p.shape()), params);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transformations")
+  void fusedStepsGiveTheReferenceBits(String name, GradientTransformation tx) {
+    Random r = new Random(name.hashCode());
+    Map<String, Object> params = params(r);
+    OptState state = tx.init(params);
+    Map<String, Object> refParams = params;
+    OptState refState = state;
+    for (int step = 0; step < 4; step++) {
+      Map<String, Object> grads = gradsLike(params, r);
+      OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
+      UpdateResult ref = tx.update(grads, refState, refParams);
+      Map<String, Object> refNext = Optax.applyUpdates(refParams, ref.updates());
+      Arrays32.assertSameBits(refNext, fused.params(), name + " params, step " + step);
+      Arrays32.assertSameBits(ref.state(), fused.state(), name + " state, step " + step);
+      assertEquals(PyTrees.structure(ref.state()), PyTrees.structure(fused.state()));
+      assertTrue(pooled(fused.params()), name + ": the step was fused");
+      params = fused.params();
+      state = fused.state();
+      refParams = refNext;
+      refState = ref.state();
+    }
+  }
+
+  @Test
+  void oneLeafAndManyLeaves() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-3)));
+    Random r = new Random(11);
+    Map<String, Object> many = new TreeMap<>();
+    for (int i = 0; i < 1000; i++) {
+      many.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + r.nextInt(300)));
+    }
+    for (Object params : List.of(Arrays32.random(r, 1, 200_003), many)) {
+      OptState state = tx.init(params);
+      Object grads = gradsLike(params, r);
+      OptimizerStep<Object> fused = Optax.step(tx, params, state, grads);
+      UpdateResult ref = tx.update(grads, state, params);
+      Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
+      Arrays32.assertSameBits(ref.state(), fused.state(), "state");
+      assertTrue(pooled(fused.params()));
+    }
+  }
+
+  @Test
+  void viewsAndFortranOrderInputsAreReadInCOrder() {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(5);
+    INDArray big = Arrays32.random(r, 1, 6, 7);
+    Map<String, Object> params = Map.of(
+        "f", Arrays32.random(r, 1, 4, 3).dup('f'),
+        "view", big.get(NDArrayIndex.interval(1, 4), NDArrayIndex.interval(2, 6)),
+        "t", Arrays32.random(r, 1, 3, 5).transpose());
+    Map<String, Object> grads = Map.of(
+        "f", Arrays32.random(r, 1, 4, 3),
+        "view", Arrays32.random(r, 1, 3, 4).dup('f'),
+        "t", Arrays32.random(r, 1, 3, 5).transpose());
+    OptState state = tx.init(params);
+    Map<String, Object> before = deepCopy(params);
+    OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
+    UpdateResult ref = tx.update(grads, state, params);
+    Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
+    Arrays32.assertSameBits(ref.state(), fused.state(), "state");
+    Arrays32.assertSameBits(before, params, "inputs unchanged");
+  }
+
+  @Test
+  void otherDtypesMasksAndNoneFallBackToTheReference() {
+    Random r = new Random(9);
+    Map<String, Object> mixed = Map.of("f32", Arrays32.random(r, 1, 5), "f64", Arrays32.random(r, 1, 5).castTo(DataType.DOUBLE));
+    Map<String, Object> half = Map.of("h", Arrays32.random(r, 1, 5).castTo(DataType.HALF),
+        "b", Arrays32.random(r, 1, 5).castTo(DataType.BFLOAT16));
+    List<Object[]> cases = List.of(
+        new Object[] {adam(1e-2), mixed},
+        new Object[] {adam(1e-2), half},
+        new Object[] {adam(1e-2).muDtype(DataType.BFLOAT16), Map.of("w", Arrays32.random(r, 1, 5))},
+        new Object[] {adamw(1e-2).mask(Mask.of(Map.of("w", true))), Map.of("w", Arrays32.random(r, 1, 5))},
+        new Object[] {chain(adam(1e-2), clipByGlobalNorm(0.1)), Map.of("w", Arrays32.random(r, 1, 5))});
+    for (Object[] c : cases) {
+      GradientTransformation tx = (GradientTransformation) c[0];
+      Object params = c[1];
+      OptState state = tx.init(params);
+      Object grads = gradsLike(params, r);
+      OptimizerStep<Object> step = Optax.step(tx, params, state, grads);
+      UpdateResult ref = tx.update(grads, state, params);
+      Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), step.params(), tx + " params");
+      Arrays32.assertSameBits(ref.state(), step.state(), tx + " state");
+      assertFalse(pooled(step.params()), tx + " is not fused");
+    }
+  }
+
+  @Test
+  void earlierStatesKeepTheirValuesWhileMemoryIsRecycled() throws InterruptedException {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(17);
+    Map<String, Object> params = Map.of("w", Arrays32.random(r, 1, 50_000), "b", Arrays32.random(r, 1, 7));
+    OptState state = tx.init(params);
+    OptimizerStep<Map<String, Object>> kept = Optax.step(tx, params, state, gradsLike(params, r));
+    Map<String, Object> keptParams = deepCopy(kept.params());
+    OptState keptState = deepCopy(kept.state());
+    long reusedBefore = SlabPool.SHARED.reused();
+    OptimizerStep<Map<String, Object>> current = kept;
+    for (int i = 0; i < 30; i++) {
+      current = Optax.step(tx, current.params(), current.state(), gradsLike(params, r));
+      if (i % 5 == 0) {
+        System.gc();
+        Thread.sleep(20);
+      }
+    }
+    Arrays32.assertSameBits(keptParams, kept.params(), "a kept state's params");
+    Arrays32.assertSameBits(keptState, kept.state(), "a kept state's moments");
+    assertTrue(SlabPool.SHARED.reused() > reusedBefore, "memory of dropped states was recycled");
+  }
+
+  @Test
+  void donationUpdatesInPlaceAndReleasesTheDonatedArrays() {
+    GradientTransformation tx = chain(clipByGlobalNorm(0.5), injectHyperparams(adam(1e-2)));
+    Random r = new Random(23);
+    Map<String, Object> params = Map.of("w", Arrays32.random(r, 1, 40_000), "b", Arrays32.random(r, 1, 3, 3));
+    OptState state = tx.init(params);
+    Map<String, Object> refParams = params;
+    OptState refState = state;
+    OptimizerStep<Map<String, Object>> step = null;
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> gradsCopy = deepCopy(grads);
+      UpdateResult ref = tx.update(grads, refState, refParams);
+      refParams = Optax.applyUpdates(refParams, ref.updates());
+      refState = ref.state();
+      Map<String, Object> donated = step == null ? params : step.params();
+      OptState donatedState = step == null ? state : step.state();
+      INDArray donatedW = (INDArray) donated.get("w");
+      org.nd4j.linalg.api.buffer.DataBuffer donatedMemory = donatedW.data();
+      step = Optax.stepDonating(tx, donated, donatedState, grads);
+      Arrays32.assertSameBits(refParams, step.params(), "params, step " + i);
+      Arrays32.assertSameBits(refState, step.state(), "state, step " + i);
+      Arrays32.assertSameBits(gradsCopy, grads, "grads are not donated");
+      INDArray w = (INDArray) step.params().get("w");
+      assertNotSame(donatedW, w);
+      if (i > 0) {
+        assertSame(donatedMemory, w.data(), "a pooled donated state is updated in place");
+      }
+      IllegalStateException read = assertThrows(IllegalStateException.class, () -> donatedW.getFloat(0));
+      assertTrue(read.getMessage().contains("released"), read.getMessage());
+      assertThrows(IllegalStateException.class, () -> donatedW.add(1));
+      Map<String, Object> stale = donated;
+      OptState staleState = donatedState;
+      IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
+          () -> Optax.step(tx, stale, staleState, gradsLike(stale, new Random(1))));
+      assertTrue(again.getMessage().contains("donated") && again.getMessage().contains("['"), again.getMessage());
+    }
+  }
+
+  @Test
+  void anArrayPassedAsParamAndGradientIsNotOverwritten() {
+    GradientTransformation tx = sgd(0.5);
+    INDArray w = Arrays32.vec(1, 2, 3);
+    Map<String, Object> params = Map.of("w", w);
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), params);
+    Map<String, Object> pooledParams = first.params();
+    OptimizerStep<Map<String, Object>> donated = Optax.stepDonating(tx, pooledParams, first.state(), pooledParams);
+    assertEquals(List.of(0.25, 0.5, 0.75), boxed(Arrays32.values((INDArray) donated.params().get("w"))));
+    assertEquals(List.of(0.5, 1.0, 1.5), boxed(Arrays32.values((INDArray) pooledParams.get("w"))),
+        "the array also passed as the gradient keeps its values");
+  }
+
+  @Test
+  void unfusedDonationReleasesTooAndFailsByName() {
+    GradientTransformation tx = adam(1e-2);
+    INDArray w = Arrays32.random(new Random(2), 1, 4).castTo(DataType.DOUBLE);
+    Map<String, Object> params = Map.of("w", w);
+    OptState state = tx.init(params);
+    OptimizerStep<Map<String, Object>> step = Optax.stepDonating(tx, params, state, Map.of("w", w.mul(0.1)));
+    assertFalse(pooled(step.params()));
+    assertThrows(IllegalStateException.class, () -> w.getDouble(0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Optax.step(tx, params, step.state(), Map.of("w", Nd4j.ones(DataType.DOUBLE, 4))));
+    assertTrue(e.getMessage().startsWith("params at ['w'] was donated"), e.getMessage());
+  }
+
+  // ---- helpers ----
+
+  /** True when every array of {@code tree} lives in the optimizer's pooled memory (the step was fused). */
+  static boolean pooled(Object tree) {
+    return PyTrees.all((INDArray a) -> a.data().pointer() instanceof LeafPointer, tree);
+  }
+
+  static <T> T deepCopy(T tree) {
+    return PyTrees.map((Object x) -> x instanceof INDArray a ? a.dup() : x, tree);
+  }
+
+  private static List<Double> boxed(double[] values) {
+    List<Double> out = new ArrayList<>();
+    for (double v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
+}

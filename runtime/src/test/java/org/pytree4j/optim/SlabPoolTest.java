@@ -1,0 +1,85 @@
+package org.pytree4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.ref.WeakReference;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** A slab comes back only when no array made over it, nor any view of one, can be reached. */
+class SlabPoolTest {
+
+  private static INDArray leafArray(Lease lease, int offset, long... shape) {
+    ArrayShells.ShapeInfo info = ArrayShells.float32(shape);
+    LeafPointer lp = new LeafPointer(lease, offset, info);
+    DataBuffer data = Nd4j.createBuffer(lp, DataType.FLOAT, info.length(), FloatIndexer.create(lp));
+    return ArrayShells.wrap(data, info);
+  }
+
+  @Test
+  void aSlabIsReusedOnceItsArraysAreGone() throws InterruptedException {
+    SlabPool pool = new SlabPool(1L << 20);
+    Lease first = pool.lease(1000);
+    long address = first.slab.address;
+    INDArray a = leafArray(first, 10, 2, 3);
+    a.assign(7f);
+    assertEquals(7f, a.getFloat(1, 2));
+    WeakReference<Lease> gone = new WeakReference<>(first);
+    first = null;
+    a = null;
+    for (int i = 0; i < 50 && gone.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    Lease second = null;
+    for (int i = 0; i < 50 && (second == null || second.slab.address != address); i++) {
+      Thread.sleep(10);
+      second = pool.lease(1000);
+    }
+    assertEquals(address, second.slab.address, "the slab came back");
+    assertTrue(pool.reused() >= 1);
+  }
+
+  @Test
+  void aViewKeepsItsSlabLent() throws InterruptedException {
+    SlabPool pool = new SlabPool(1L << 20);
+    Lease lease = pool.lease(500);
+    long address = lease.slab.address;
+    INDArray a = leafArray(lease, 0, 5, 100);
+    a.assign(3f);
+    INDArray view = a.get(NDArrayIndex.point(4), NDArrayIndex.interval(10, 20));
+    INDArray reshaped = a.reshape(500);
+    lease = null;
+    a = null;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    Lease other = pool.lease(500);
+    assertNotEquals(address, other.slab.address, "a slab seen by a live view is not lent again");
+    other.slab.buffer.put(0, -1f);
+    assertEquals(3f, view.getFloat(3));
+    assertEquals(3f, reshaped.getFloat(499));
+  }
+
+  @Test
+  void leafArraysAreOrdinaryArrays() {
+    SlabPool pool = new SlabPool(1L << 20);
+    Lease lease = pool.lease(64);
+    INDArray a = leafArray(lease, 4, 3, 4);
+    a.assign(Nd4j.arange(12).castTo(DataType.FLOAT).reshape(3, 4));
+    assertEquals(false, a.isView());
+    assertEquals(0, a.offset());
+    assertEquals(12, a.data().length());
+    assertEquals(66f, a.sumNumber().floatValue());
+    assertEquals(4f, lease.slab.buffer.get(4 + 4), "the array's element [1, 0] sits at slab offset 4 + 4");
+    assertEquals(14f, a.dup().mmul(a.transpose()).getFloat(0, 0));
+  }
+}
