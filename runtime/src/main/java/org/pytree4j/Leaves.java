@@ -1,7 +1,6 @@
 package org.pytree4j;
 
 import java.util.Arrays;
-import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** How leaves and static values are shown in structures and error messages. */
@@ -54,21 +53,6 @@ final class Leaves {
 
   /** numpy's name for an ND4J data type: {@code float32}, {@code bfloat16}, {@code int64}. */
   static String dtypeName(INDArray array) {
-    return switch (array.dataType()) {
-      case DOUBLE -> "float64";
-      case FLOAT -> "float32";
-      case HALF -> "float16";
-      case BFLOAT16 -> "bfloat16";
-      case LONG -> "int64";
-      case INT -> "int32";
-      case SHORT -> "int16";
-      case BYTE -> "int8";
-      case UBYTE -> "uint8";
-      case UINT16 -> "uint16";
-      case UINT32 -> "uint32";
-      case UINT64 -> "uint64";
-      case BOOL -> "bool";
-      default -> array.dataType().name().toLowerCase(Locale.ROOT);
-    };
+    return Dtypes.numpyName(array.dataType());
   }
 }

@@ -103,15 +103,9 @@ final class InputLeaf {
     return dtypeName(array.dataType()) + Arrays.toString(array.shape());
   }
 
-  /** numpy's names for the floating types, ND4J's for the rest. */
+  /** numpy's name, as everywhere in pytree4j. */
   static String dtypeName(DataType type) {
-    return switch (type) {
-      case DOUBLE -> "float64";
-      case FLOAT -> "float32";
-      case HALF -> "float16";
-      case BFLOAT16 -> "bfloat16";
-      default -> type.name().toLowerCase(java.util.Locale.ROOT);
-    };
+    return org.pytree4j.Dtypes.numpyName(type);
   }
 
   @Override

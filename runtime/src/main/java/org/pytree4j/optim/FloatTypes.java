@@ -1,7 +1,6 @@
 package org.pytree4j.optim;
 
 import java.util.Arrays;
-import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,19 +22,7 @@ final class FloatTypes {
 
   /** numpy's name: {@code float32}, {@code bfloat16} ... */
   static String name(DataType type) {
-    return switch (type) {
-      case DOUBLE -> "float64";
-      case FLOAT -> "float32";
-      case HALF -> "float16";
-      case BFLOAT16 -> "bfloat16";
-      case LONG -> "int64";
-      case INT -> "int32";
-      case SHORT -> "int16";
-      case BYTE -> "int8";
-      case UBYTE -> "uint8";
-      case BOOL -> "bool";
-      default -> type.name().toLowerCase(Locale.ROOT);
-    };
+    return org.pytree4j.Dtypes.numpyName(type);
   }
 
   /** {@code float32[2, 3]}. */
