@@ -25,7 +25,7 @@ import org.pytree4j.optim.schedule.Schedule;
  * injectHyperparams(adam(schedule).b2(0.99))             // optax.inject_hyperparams(optax.adam)(learning_rate=schedule, b2=0.99)
  * }</pre>
  */
-public final class Adam extends InjectableTransformation<Adam> {
+public final class Adam extends ChainAlias<Adam> {
   private static final List<Hyperparam> NAMES = List.of(LEARNING_RATE, B1, B2, EPS, EPS_ROOT);
 
   private final DataType muDtype;
@@ -111,23 +111,8 @@ public final class Adam extends InjectableTransformation<Adam> {
   }
 
   @Override
-  public OptState init(Object params) {
-    return delegate.init(params);
-  }
-
-  @Override
-  void check(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    delegate.check(updates, state, params, extraArgs);
-  }
-
-  @Override
-  UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    return delegate.apply(updates, state, params, extraArgs);
-  }
-
-  @Override
-  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
-    return delegate.fuse(state, extraArgs);
+  Chain delegate() {
+    return delegate;
   }
 
   @Override

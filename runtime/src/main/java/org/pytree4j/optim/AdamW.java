@@ -22,7 +22,7 @@ import org.pytree4j.optim.schedule.Schedule;
  * {@code learning_rate}, {@code b1}, {@code b2}, {@code eps}, {@code eps_root}, {@code weight_decay};
  * static: {@code mu_dtype}, {@code mask}, {@code nesterov}.
  */
-public final class AdamW extends InjectableTransformation<AdamW> {
+public final class AdamW extends ChainAlias<AdamW> {
   private static final List<Hyperparam> NAMES = List.of(LEARNING_RATE, B1, B2, EPS, EPS_ROOT, WEIGHT_DECAY);
 
   private final DataType muDtype;
@@ -117,23 +117,8 @@ public final class AdamW extends InjectableTransformation<AdamW> {
   }
 
   @Override
-  public OptState init(Object params) {
-    return delegate.init(params);
-  }
-
-  @Override
-  void check(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    delegate.check(updates, state, params, extraArgs);
-  }
-
-  @Override
-  UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    return delegate.apply(updates, state, params, extraArgs);
-  }
-
-  @Override
-  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
-    return delegate.fuse(state, extraArgs);
+  Chain delegate() {
+    return delegate;
   }
 
   @Override

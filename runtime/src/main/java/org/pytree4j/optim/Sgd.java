@@ -17,7 +17,7 @@ import org.pytree4j.optim.schedule.Schedule;
  * Hyperparameters: {@code learning_rate}, and {@code momentum} when given; static: {@code nesterov},
  * {@code accumulator_dtype}.
  */
-public final class Sgd extends InjectableTransformation<Sgd> {
+public final class Sgd extends ChainAlias<Sgd> {
   private static final List<Hyperparam> NAMES = List.of(LEARNING_RATE, MOMENTUM);
 
   private final boolean nesterov;
@@ -73,23 +73,8 @@ public final class Sgd extends InjectableTransformation<Sgd> {
   }
 
   @Override
-  public OptState init(Object params) {
-    return delegate.init(params);
-  }
-
-  @Override
-  void check(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    delegate.check(updates, state, params, extraArgs);
-  }
-
-  @Override
-  UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    return delegate.apply(updates, state, params, extraArgs);
-  }
-
-  @Override
-  FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
-    return delegate.fuse(state, extraArgs);
+  Chain delegate() {
+    return delegate;
   }
 
   @Override
