@@ -1,6 +1,5 @@
 package org.pytree4j.benchmarks;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,45 +24,34 @@ public class FloorBenchmark {
   @Param({"10000000"})
   public int params;
 
-  float[] p;
-  float[] g;
-  float[] mu;
-  float[] nu;
+  FloorArrays a;
   int t;
 
   @Setup
   public void setup() {
-    Random r = new Random(1);
-    p = new float[params];
-    g = new float[params];
-    mu = new float[params];
-    nu = new float[params];
-    for (int i = 0; i < params; i++) {
-      p[i] = (float) r.nextGaussian();
-      g[i] = (float) (0.01 * r.nextGaussian());
-    }
+    a = new FloorArrays(params);
   }
 
   @Benchmark
   public float[] adam() {
-    FloorKernels.adam(p, g, mu, nu, 0, params, ++t, 1e-3, 0, 0);
-    return p;
+    FloorKernels.adam(a.p, a.g, a.mu, a.nu, 0, params, ++t, 1e-3, 0, 0);
+    return a.p;
   }
 
   @Benchmark
   public float[] adamTwoCores() {
     int step = ++t;
     int half = params / 2;
-    FloorKernels.onTwoCores(() -> FloorKernels.adam(p, g, mu, nu, 0, half, step, 1e-3, 0, 0),
-        () -> FloorKernels.adam(p, g, mu, nu, half, params, step, 1e-3, 0, 0));
-    return p;
+    FloorKernels.onTwoCores(() -> FloorKernels.adam(a.p, a.g, a.mu, a.nu, 0, half, step, 1e-3, 0, 0),
+        () -> FloorKernels.adam(a.p, a.g, a.mu, a.nu, half, params, step, 1e-3, 0, 0));
+    return a.p;
   }
 
   @Benchmark
   public float[] clipAdam() {
-    double norm = Math.sqrt(FloorKernels.sumOfSquares(g, 0, params));
-    FloorKernels.adam(p, g, mu, nu, 0, params, ++t, 1e-3, norm, 1.0);
-    return p;
+    double norm = Math.sqrt(FloorKernels.sumOfSquares(a.g, 0, params));
+    FloorKernels.adam(a.p, a.g, a.mu, a.nu, 0, params, ++t, 1e-3, norm, 1.0);
+    return a.p;
   }
 
   @Benchmark
@@ -71,11 +59,11 @@ public class FloorBenchmark {
     int step = ++t;
     int half = params / 2 / FloorKernels.CHUNK * FloorKernels.CHUNK;
     double[] sums = new double[2];
-    FloorKernels.onTwoCores(() -> sums[0] = FloorKernels.sumOfSquares(g, 0, half),
-        () -> sums[1] = FloorKernels.sumOfSquares(g, half, params));
+    FloorKernels.onTwoCores(() -> sums[0] = FloorKernels.sumOfSquares(a.g, 0, half),
+        () -> sums[1] = FloorKernels.sumOfSquares(a.g, half, params));
     double norm = Math.sqrt(sums[0] + sums[1]);
-    FloorKernels.onTwoCores(() -> FloorKernels.adam(p, g, mu, nu, 0, half, step, 1e-3, norm, 1.0),
-        () -> FloorKernels.adam(p, g, mu, nu, half, params, step, 1e-3, norm, 1.0));
-    return p;
+    FloorKernels.onTwoCores(() -> FloorKernels.adam(a.p, a.g, a.mu, a.nu, 0, half, step, 1e-3, norm, 1.0),
+        () -> FloorKernels.adam(a.p, a.g, a.mu, a.nu, half, params, step, 1e-3, norm, 1.0));
+    return a.p;
   }
 }

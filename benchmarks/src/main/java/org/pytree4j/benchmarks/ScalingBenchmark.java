@@ -1,6 +1,5 @@
 package org.pytree4j.benchmarks;
 
-import java.util.Random;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,23 +51,12 @@ public class ScalingBenchmark {
     @Param({"1000", "10000", "100000", "1000000"})
     public int params;
 
-    float[] p;
-    float[] g;
-    float[] mu;
-    float[] nu;
+    FloorArrays a;
     int t;
 
     @Setup
     public void setup() {
-      Random r = new Random(1);
-      p = new float[params];
-      g = new float[params];
-      mu = new float[params];
-      nu = new float[params];
-      for (int i = 0; i < params; i++) {
-        p[i] = (float) r.nextGaussian();
-        g[i] = (float) (0.01 * r.nextGaussian());
-      }
+      a = new FloorArrays(params);
     }
   }
 
@@ -86,7 +74,7 @@ public class ScalingBenchmark {
 
   @Benchmark
   public float[] floor(Floor f) {
-    FloorKernels.adam(f.p, f.g, f.mu, f.nu, 0, f.params, ++f.t, 1e-3, 0, 0);
-    return f.p;
+    FloorKernels.adam(f.a.p, f.a.g, f.a.mu, f.a.nu, 0, f.params, ++f.t, 1e-3, 0, 0);
+    return f.a.p;
   }
 }
