@@ -81,13 +81,27 @@ final class ArrayShells {
   }
 
   /** One shape's descriptor: the native shape buffer and its Java copy. */
-  record ShapeInfo(long[] shape, DataBuffer buffer, long[] javaInfo) {
-    long length() {
+  record ShapeInfo(long[] shape, DataBuffer buffer, long[] javaInfo, long address, long length) {
+    ShapeInfo(long[] shape, DataBuffer buffer, long[] javaInfo) {
+      this(shape, buffer, javaInfo, buffer.address(), elements(shape));
+    }
+
+    private static long elements(long[] shape) {
       long n = 1;
       for (long d : shape) {
         n *= d;
       }
       return n;
+    }
+
+    /**
+     * True when {@code array} has exactly this descriptor: float32, this shape, C order, default
+     * strides. ND4J keeps one native descriptor per distinct shape description, so comparing
+     * addresses is enough (and far cheaper than comparing shapes).
+     */
+    boolean describes(INDArray array) {
+      DataBuffer info = array.shapeInfoDataBuffer();
+      return info == buffer || info.address() == address;
     }
   }
 

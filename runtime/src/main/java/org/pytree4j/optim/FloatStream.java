@@ -1,43 +1,39 @@
 package org.pytree4j.optim;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
  * One tree's leaves seen as a single run of float32 elements (leaf 0 first, each in C order), as
- * JAX's {@code ravel_pytree} sees them, whatever memory they live in: pieces of NIO buffers, merged
- * where consecutive leaves sit next to each other (the arrays of one {@link Lease}d slab form a
- * single piece). Blocks are copied between it and scratch arrays with bulk copies.
+ * JAX's {@code ravel_pytree} sees them, whatever native memory they live in: pieces given by address,
+ * merged where consecutive leaves sit next to each other (the arrays of one {@link Lease}d slab form
+ * a single piece). Blocks are copied between it and scratch arrays with bulk copies ({@link OffHeap});
+ * the caller keeps the memory alive while it uses the stream.
  */
 final class FloatStream {
-  private FloatBuffer[] buffers = new FloatBuffer[4];
+  private long[] addresses = new long[4];
   private int[] starts = new int[4];
-  private int[] offsets = new int[4];
   private int pieces;
   private int length;
 
-  /** A stream over one whole buffer, from its element 0. */
-  static FloatStream whole(FloatBuffer buffer, int length) {
+  /** A stream over {@code length} floats from {@code address}. */
+  static FloatStream whole(long address, int length) {
     FloatStream s = new FloatStream();
-    s.append(buffer, 0, length);
+    s.append(address, length);
     return s;
   }
 
-  /** Appends {@code length} elements of {@code buffer} from {@code offset}; merges with the last piece when adjacent. */
-  void append(FloatBuffer buffer, int offset, int length) {
-    if (pieces > 0 && buffers[pieces - 1] == buffer
-        && offsets[pieces - 1] + (this.length - starts[pieces - 1]) == offset) {
+  /** Appends {@code length} floats from {@code address}; merges with the last piece when adjacent. */
+  void append(long address, int length) {
+    if (pieces > 0 && addresses[pieces - 1] + 4L * (this.length - starts[pieces - 1]) == address) {
       this.length += length;
       return;
     }
-    if (pieces == buffers.length) {
-      buffers = Arrays.copyOf(buffers, pieces * 2);
+    if (pieces == addresses.length) {
+      addresses = Arrays.copyOf(addresses, pieces * 2);
       starts = Arrays.copyOf(starts, pieces * 2);
-      offsets = Arrays.copyOf(offsets, pieces * 2);
     }
-    buffers[pieces] = buffer;
+    addresses[pieces] = address;
     starts[pieces] = this.length;
-    offsets[pieces] = offset;
     pieces++;
     this.length += length;
   }
@@ -46,40 +42,81 @@ final class FloatStream {
     return length;
   }
 
+  /** A reader and writer for one thread; cheapest when it moves forward. */
+  Cursor cursor() {
+    return new Cursor();
+  }
+
   /** Copies elements {@code [from, from + n)} into {@code dst[0, n)}. */
   void read(int from, float[] dst, int n) {
-    int piece = pieceOf(from);
-    int done = 0;
-    while (done < n) {
-      int at = from + done;
-      int end = piece + 1 < pieces ? starts[piece + 1] : length;
-      int count = Math.min(n - done, end - at);
-      buffers[piece].get(offsets[piece] + (at - starts[piece]), dst, done, count);
-      done += count;
-      piece++;
-    }
+    cursor().read(from, dst, n);
   }
 
   /** Copies {@code src[0, n)} into elements {@code [from, from + n)}. */
   void write(int from, float[] src, int n) {
-    int piece = pieceOf(from);
-    int done = 0;
-    while (done < n) {
-      int at = from + done;
-      int end = piece + 1 < pieces ? starts[piece + 1] : length;
-      int count = Math.min(n - done, end - at);
-      buffers[piece].put(offsets[piece] + (at - starts[piece]), src, done, count);
-      done += count;
-      piece++;
-    }
+    cursor().write(from, src, n);
   }
 
-  private int pieceOf(int index) {
-    int i = Arrays.binarySearch(starts, 0, pieces, index);
-    if (i >= 0) {
-      // empty pieces never occur, so a start belongs to exactly one piece
-      return i;
+  final class Cursor {
+    private int piece;
+
+    void read(int from, float[] dst, int n) {
+      if (n == 0) {
+        return;
+      }
+      check(from, n);
+      seek(from);
+      int done = 0;
+      while (done < n) {
+        int at = from + done;
+        int count = Math.min(n - done, end(piece) - at);
+        OffHeap.read(addresses[piece] + 4L * (at - starts[piece]), dst, done, count);
+        done += count;
+        if (done < n) {
+          piece++;
+        }
+      }
     }
-    return -i - 2;
+
+    void write(int from, float[] src, int n) {
+      if (n == 0) {
+        return;
+      }
+      check(from, n);
+      seek(from);
+      int done = 0;
+      while (done < n) {
+        int at = from + done;
+        int count = Math.min(n - done, end(piece) - at);
+        OffHeap.write(src, done, addresses[piece] + 4L * (at - starts[piece]), count);
+        done += count;
+        if (done < n) {
+          piece++;
+        }
+      }
+    }
+
+    private int end(int p) {
+      return p + 1 < pieces ? starts[p + 1] : length;
+    }
+
+    private void check(int from, int n) {
+      if (from < 0 || n < 0 || from + n > length) {
+        throw new IndexOutOfBoundsException("[" + from + ", " + (from + n) + ") of " + length);
+      }
+    }
+
+    private void seek(int index) {
+      if (index >= starts[piece] && index < end(piece)) {
+        return;
+      }
+      if (piece + 1 < pieces && index >= starts[piece + 1] && index < end(piece + 1)) {
+        piece++;
+        return;
+      }
+      int i = Arrays.binarySearch(starts, 0, pieces, index);
+      // empty pieces never occur, so a start belongs to exactly one piece
+      piece = i >= 0 ? i : -i - 2;
+    }
   }
 }

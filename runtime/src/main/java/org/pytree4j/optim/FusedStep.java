@@ -1,6 +1,6 @@
 package org.pytree4j.optim;
 
-import java.nio.ByteOrder;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -10,7 +10,6 @@ import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pytree4j.Flattened;
 import org.pytree4j.TreeDef;
@@ -21,9 +20,11 @@ import org.pytree4j.TreeMismatchException;
  * float32 array and whose transformations are elementwise ({@link AbstractTransformation#fuse}).
  *
  * <ul>
- *   <li>Ravel: the leaves of each tree are one run of elements ({@link FloatStream}); the new params
- *       and each new state tree are written into one pooled slab each ({@link SlabPool}), and their
- *       leaf arrays are cheap shells over it ({@link LeafPointer}, {@link ArrayShells}).</li>
+ *   <li>Ravel: the leaves of each tree are one run of elements ({@link FloatStream}), read where they
+ *       lie in native memory ({@link LeafMemory}); the new params and each new state tree are written
+ *       into one pooled slab each ({@link SlabPool}), and their leaf arrays are cheap shells over it
+ *       ({@link LeafPointer}, {@link ArrayShells}). Per leaf the checks are mostly one comparison of
+ *       shape descriptors, because many-leaf trees are dominated by per-leaf costs.</li>
  *   <li>Fuse: blocks of {@value #BLOCK} elements are copied into scratch arrays, every stage and
  *       {@code p + u} run on them, and the results are copied out: each input is read once and each
  *       output written once. A leading {@code clip_by_global_norm} adds one read of the gradients.</li>
@@ -43,8 +44,13 @@ final class FusedStep {
   private final int total;
   private final int[] starts;
   private final ArrayShells.ShapeInfo[] shapes;
-  private final FloatStream grads;
+  private final List<Object> gradLeaves;
+  private final FloatStream grads = new FloatStream();
   private final List<Tree> trees = new ArrayList<>();
+  /** C-order copies of inputs that were not contiguous; they must outlive the passes. */
+  private final List<INDArray> copies = new ArrayList<>();
+  /** The slabs some gradient lives in: never updated in place. */
+  private final IdentityHashMap<Lease, Boolean> gradLeases = new IdentityHashMap<>();
 
   /** One tree the step reads and writes: the params, or one state tree of a stage. */
   private static final class Tree {
@@ -61,13 +67,19 @@ final class FusedStep {
   }
 
   private FusedStep(FusedPart part, int leaves, int total, int[] starts, ArrayShells.ShapeInfo[] shapes,
-      FloatStream grads) {
+      List<Object> gradLeaves) {
     this.part = part;
     this.leaves = leaves;
     this.total = total;
     this.starts = starts;
     this.shapes = shapes;
-    this.grads = grads;
+    this.gradLeaves = gradLeaves;
+    for (int i = 0; i < leaves; i++) {
+      LeafPointer lp = append(grads, (INDArray) gradLeaves.get(i), shapes[i]);
+      if (lp != null) {
+        gradLeases.put(lp.lease, true);
+      }
+    }
   }
 
   /**
@@ -111,41 +123,38 @@ final class FusedStep {
   private static FusedStep classify(FusedPart part, List<Object> g, List<Object> p, List<List<Object>> stateLeaves,
       Object params, OptState state, Object gradsTree) {
     int leaves = g.size();
-    if (leaves == 0) {
+    if (leaves == 0 || !OffHeap.AVAILABLE) {
       return null;
     }
     int[] starts = new int[leaves + 1];
     ArrayShells.ShapeInfo[] shapes = new ArrayShells.ShapeInfo[leaves];
     long total = 0;
     for (int i = 0; i < leaves; i++) {
-      if (!(g.get(i) instanceof INDArray gi) || !fusable(gi)) {
+      if (!(g.get(i) instanceof INDArray gi) || !(p.get(i) instanceof INDArray pi)) {
         return null;
-      }
-      if (!(p.get(i) instanceof INDArray pi) || !fusable(pi) || !Arrays.equals(pi.shape(), gi.shape())) {
-        return null;
-      }
-      for (List<Object> s : stateLeaves) {
-        if (!(s.get(i) instanceof INDArray si) || !fusable(si) || !Arrays.equals(si.shape(), gi.shape())) {
-          return null;
-        }
       }
       if (Donation.isReleased(gi) || Donation.isReleased(pi) || anyReleased(stateLeaves, i)) {
         Donation.requireNotReleased(gradsTree, "grads");
         Donation.requireNotReleased(params, "params");
         Donation.requireNotReleased(state, "the optimizer state");
       }
-      total += gi.length();
+      ArrayShells.ShapeInfo shape = shapeOf(pi);
+      if (shape == null || !sameShape(gi, shape)) {
+        return null;
+      }
+      for (List<Object> s : stateLeaves) {
+        if (!(s.get(i) instanceof INDArray si) || !(ownLeaf(si, shape) != null || sameShape(si, shape))) {
+          return null;
+        }
+      }
+      total += shape.length();
       if (total > Integer.MAX_VALUE - BLOCK) {
         return null;
       }
       starts[i + 1] = (int) total;
-      shapes[i] = ArrayShells.float32(gi.shape());
+      shapes[i] = shape;
     }
-    FloatStream gradStream = new FloatStream();
-    for (Object leaf : g) {
-      append(gradStream, (INDArray) leaf);
-    }
-    FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, gradStream);
+    FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, g);
     step.trees.add(step.tree(p));
     for (List<Object> s : stateLeaves) {
       step.trees.add(step.tree(s));
@@ -155,15 +164,39 @@ final class FusedStep {
 
   private static boolean anyReleased(List<List<Object>> stateLeaves, int i) {
     for (List<Object> s : stateLeaves) {
-      if (Donation.isReleased((INDArray) s.get(i))) {
+      if (s.get(i) instanceof INDArray a && Donation.isReleased(a)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean fusable(INDArray a) {
-    return a.dataType() == DataType.FLOAT && !a.isEmpty() && a.length() <= Integer.MAX_VALUE;
+  /** The shared descriptor of a fusable array's shape, or null when it is not float32 or empty. */
+  private static ArrayShells.ShapeInfo shapeOf(INDArray a) {
+    LeafPointer lp = ownLeaf(a, null);
+    if (lp != null) {
+      return lp.shape;
+    }
+    if (a.dataType() != DataType.FLOAT || a.isEmpty() || a.length() > Integer.MAX_VALUE) {
+      return null;
+    }
+    return ArrayShells.float32(a.shape());
+  }
+
+  private static boolean sameShape(INDArray a, ArrayShells.ShapeInfo shape) {
+    return shape.describes(a) || (a.dataType() == DataType.FLOAT && Arrays.equals(a.shape(), shape.shape()));
+  }
+
+  /**
+   * The pointer of {@code a} when it is one of the leaf arrays this step makes (of {@code shape},
+   * when given): a shell over a slab with exactly the descriptor it was made with.
+   */
+  private static LeafPointer ownLeaf(INDArray a, ArrayShells.ShapeInfo shape) {
+    if (a.data().pointer() instanceof LeafPointer lp && ArrayShells.hasDescriptor(a, lp.shape)
+        && (shape == null || lp.shape == shape)) {
+      return lp;
+    }
+    return null;
   }
 
   private Tree tree(List<Object> leafList) {
@@ -172,8 +205,8 @@ final class FusedStep {
     boolean layout = true;
     for (int i = 0; i < leaves; i++) {
       INDArray a = (INDArray) leafList.get(i);
-      LeafPointer lp = append(in, a);
-      if (lp == null || lp.offset != starts[i] || lp.shape != shapes[i] || (common != null && lp.lease != common)) {
+      LeafPointer lp = append(in, a, shapes[i]);
+      if (lp == null || lp.offset != starts[i] || (common != null && lp.lease != common)) {
         layout = false;
       } else {
         common = lp.lease;
@@ -185,22 +218,25 @@ final class FusedStep {
   }
 
   /** Appends {@code a}'s elements to {@code stream}; returns its pointer when it is one of the pool's arrays. */
-  private static LeafPointer append(FloatStream stream, INDArray a) {
-    int n = (int) a.length();
-    if (a.data().pointer() instanceof LeafPointer lp && ArrayShells.hasDescriptor(a, lp.shape)) {
-      stream.append(lp.lease.slab.buffer, lp.offset, n);
+  private LeafPointer append(FloatStream stream, INDArray a, ArrayShells.ShapeInfo shape) {
+    int n = (int) shape.length();
+    LeafPointer lp = ownLeaf(a, shape);
+    if (lp != null) {
+      stream.append(lp.lease.slab.address + 4L * lp.offset, n);
       return lp;
     }
-    INDArray c = a;
-    if (a.isView() || a.ordering() != 'c' || !Shape.hasDefaultStridesForShape(a) || a.data().length() != n) {
-      c = a.dup('c');
+    long address = LeafMemory.address(a, shape);
+    if (address < 0) {
+      INDArray copy = a.dup('c');
+      copies.add(copy);
+      address = LeafMemory.address(copy, shape);
     }
-    stream.append(c.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer(), 0, n);
+    stream.append(address, n);
     return null;
   }
 
   private <P> OptimizerStep<P> run(TreeDef def, boolean donate, List<Object> g) {
-    prepareOutputs(donate, g);
+    prepareOutputs(donate);
     List<FusedPart.Stage> stages = resolveStages();
     mainPass(stages);
     Object[][] out = new Object[trees.size()][leaves];
@@ -215,18 +251,14 @@ final class FusedStep {
     if (donate) {
       releaseDonated(g);
     }
+    // the passes read the inputs through raw addresses: keep the arrays alive until they are done
+    Reference.reachabilityFence(this);
+    Reference.reachabilityFence(g);
     return new OptimizerStep<>(newParams, newState);
   }
 
-  private void prepareOutputs(boolean donate, List<Object> g) {
-    IdentityHashMap<Lease, Boolean> taken = new IdentityHashMap<>();
-    if (donate) {
-      for (Object leaf : g) {
-        if (((INDArray) leaf).data().pointer() instanceof LeafPointer lp) {
-          taken.put(lp.lease, true);
-        }
-      }
-    }
+  private void prepareOutputs(boolean donate) {
+    IdentityHashMap<Lease, Boolean> taken = new IdentityHashMap<>(gradLeases);
     for (Tree t : trees) {
       boolean inPlace = donate && t.inPlace != null && taken.put(t.inPlace, true) == null && releasable(t);
       if (inPlace) {
@@ -234,7 +266,7 @@ final class FusedStep {
       } else {
         t.inPlace = null;
         t.lease = SlabPool.SHARED.lease(total);
-        t.output = FloatStream.whole(t.lease.slab.buffer, total);
+        t.output = FloatStream.whole(t.lease.slab.address, total);
       }
     }
   }
@@ -276,6 +308,7 @@ final class FusedStep {
       float[] block = new float[BLOCK];
       float[] t = new float[BLOCK / 4];
       float[] u = new float[BLOCK / 8];
+      FloatStream.Cursor in = grads.cursor();
       int from = (int) ((long) chunks * part / parts);
       int to = (int) ((long) chunks * (part + 1) / parts);
       int leaf = Arrays.binarySearch(firstChunk, 0, leaves, from);
@@ -286,7 +319,7 @@ final class FusedStep {
         }
         int start = starts[leaf] + (c - firstChunk[leaf]) * BLOCK;
         int n = Math.min(BLOCK, starts[leaf + 1] - start);
-        grads.read(start, block, n);
+        in.read(start, block, n);
         Arrays.fill(block, n, BLOCK, 0f);
         chunkSums[c] = ClipByGlobalNorm.chunkSumOfSquares(block, t, u);
       }
@@ -324,20 +357,28 @@ final class FusedStep {
       stageState[j] = Arrays.copyOfRange(s, k, k + count);
       k += count;
     }
+    FusedPart.Stage[] stageArray = stages.toArray(new FusedPart.Stage[0]);
+    FloatStream.Cursor g = grads.cursor();
+    FloatStream.Cursor[] in = new FloatStream.Cursor[trees.size()];
+    FloatStream.Cursor[] out = new FloatStream.Cursor[trees.size()];
+    for (int t = 0; t < trees.size(); t++) {
+      in[t] = trees.get(t).input.cursor();
+      out[t] = trees.get(t).output.cursor();
+    }
     for (int at = from; at < to; at += BLOCK) {
       int n = Math.min(BLOCK, to - at);
-      grads.read(at, u, n);
-      trees.get(0).input.read(at, p, n);
+      g.read(at, u, n);
+      in[0].read(at, p, n);
       for (int t = 0; t < stateTrees; t++) {
-        trees.get(t + 1).input.read(at, s[t], n);
+        in[t + 1].read(at, s[t], n);
       }
-      for (int j = 0; j < stageState.length; j++) {
-        stages.get(j).stage().run(u, stageState[j], p, n);
+      for (int j = 0; j < stageArray.length; j++) {
+        stageArray[j].stage().run(u, stageState[j], p, n);
       }
       ApplyUpdates.kernel(p, u, 0, n);
-      trees.get(0).output.write(at, p, n);
+      out[0].write(at, p, n);
       for (int t = 0; t < stateTrees; t++) {
-        trees.get(t + 1).output.write(at, s[t], n);
+        out[t + 1].write(at, s[t], n);
       }
     }
   }

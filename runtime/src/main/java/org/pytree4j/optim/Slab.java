@@ -1,7 +1,5 @@
 package org.pytree4j.optim;
 
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,14 +12,11 @@ final class Slab {
   private final DataBuffer owner;
   final long address;
   final int floats;
-  /** The whole slab as a NIO buffer (absolute gets and puts only). */
-  final FloatBuffer buffer;
 
   private Slab(DataBuffer owner, int floats) {
     this.owner = owner;
     this.floats = floats;
     this.address = owner.address();
-    this.buffer = owner.asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   /** Uninitialized memory for {@code floats} elements. */

@@ -123,11 +123,14 @@ class FusedStepTest {
     Map<String, Object> params = Map.of(
         "f", Arrays32.random(r, 1, 4, 3).dup('f'),
         "view", big.get(NDArrayIndex.interval(1, 4), NDArrayIndex.interval(2, 6)),
-        "t", Arrays32.random(r, 1, 3, 5).transpose());
+        "t", Arrays32.random(r, 1, 3, 5).transpose(),
+        // contiguous views that start inside their buffer: read in place, from their offset
+        "row", Arrays32.random(r, 1, 5, 8).getRow(3));
     Map<String, Object> grads = Map.of(
         "f", Arrays32.random(r, 1, 4, 3),
         "view", Arrays32.random(r, 1, 3, 4).dup('f'),
-        "t", Arrays32.random(r, 1, 3, 5).transpose());
+        "t", Arrays32.random(r, 1, 3, 5).transpose(),
+        "row", Arrays32.random(r, 1, 4, 8).getRow(1));
     OptState state = tx.init(params);
     Map<String, Object> before = deepCopy(params);
     OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);

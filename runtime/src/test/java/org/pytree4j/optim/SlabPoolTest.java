@@ -64,7 +64,7 @@ class SlabPoolTest {
     }
     Lease other = pool.lease(500);
     assertNotEquals(address, other.slab.address, "a slab seen by a live view is not lent again");
-    other.slab.buffer.put(0, -1f);
+    OffHeap.write(new float[] {-1f}, 0, other.slab.address, 1);
     assertEquals(3f, view.getFloat(3));
     assertEquals(3f, reshaped.getFloat(499));
   }
@@ -79,7 +79,9 @@ class SlabPoolTest {
     assertEquals(0, a.offset());
     assertEquals(12, a.data().length());
     assertEquals(66f, a.sumNumber().floatValue());
-    assertEquals(4f, lease.slab.buffer.get(4 + 4), "the array's element [1, 0] sits at slab offset 4 + 4");
+    float[] element = new float[1];
+    OffHeap.read(lease.slab.address + 4L * (4 + 4), element, 0, 1);
+    assertEquals(4f, element[0], "the array's element [1, 0] sits at slab offset 4 + 4");
     assertEquals(14f, a.dup().mmul(a.transpose()).getFloat(0, 0));
   }
 }
