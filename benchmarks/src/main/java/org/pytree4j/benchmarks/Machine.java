@@ -5,12 +5,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Where the benchmarks ran: CPU, cores, JVM, and the load average when they started and ended. */
-record Machine(String cpu, int cores, String jvm, String load) {
+/**
+ * Where the benchmarks ran: CPU, cores, JVM, the load average, and the CPU time counters of
+ * {@code /proc/stat} (all and stolen by the hypervisor, in ticks; -1 when unknown).
+ */
+record Machine(String cpu, int cores, String jvm, String load, long cpuTicks, long stolenTicks) {
   static Machine now() {
+    long[] ticks = readCpuTicks();
     return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        read("/proc/loadavg"));
+        read("/proc/loadavg"), ticks[0], ticks[1]);
+  }
+
+  /** The share of CPU time the hypervisor took for other guests between {@code this} and {@code later}, or -1. */
+  double stolenShareUntil(Machine later) {
+    long all = later.cpuTicks - cpuTicks;
+    if (cpuTicks < 0 || later.cpuTicks < 0 || all <= 0) {
+      return -1;
+    }
+    return (double) (later.stolenTicks - stolenTicks) / all;
+  }
+
+  /** {all, steal} from the first line of /proc/stat: user nice system idle iowait irq softirq steal ... */
+  private static long[] readCpuTicks() {
+    String[] f = read("/proc/stat").split("\\R", 2)[0].trim().split("\\s+");
+    if (f.length < 9 || !f[0].equals("cpu")) {
+      return new long[] {-1, -1};
+    }
+    long all = 0;
+    for (int i = 1; i <= 8; i++) {
+      all += Long.parseLong(f[i]);
+    }
+    return new long[] {all, Long.parseLong(f[8])};
   }
 
   private static String cpuModel() {

@@ -82,7 +82,13 @@ final class Report {
     md.append("Machine: ").append(before.cpu()).append(", ").append(before.cores()).append(" cores; ")
         .append(before.jvm()).append(".\n");
     md.append("Load average (1, 5, 15 min, /proc/loadavg) at the start: `").append(before.load())
-        .append("`, at the end: `").append(after.load()).append("`.\n\n");
+        .append("`, at the end: `").append(after.load()).append("`.\n");
+    double stolen = before.stolenShareUntil(after);
+    if (stolen >= 0) {
+      md.append(String.format(Locale.ROOT, "CPU time taken by the hypervisor for other guests during the run (steal,"
+          + " /proc/stat): %.1f%%.%n", 100 * stolen));
+    }
+    md.append('\n');
     steps(md);
     leaves(md);
     params(md);
@@ -103,12 +109,16 @@ final class Report {
     row(md, "floor: adam, 2 cores", "-", floor2, floor, floor2);
     row(md, "floor: clip + adam, 1 core", "-", clipFloor, clipFloor, clipFloor2);
     row(md, "floor: clip + adam, 2 cores", "-", clipFloor2, clipFloor, clipFloor2);
-    for (String tx : List.of("adam", "clip+inject(adam)")) {
-      Time f = tx.equals("adam") ? floor : clipFloor;
-      Time f2 = tx.equals("adam") ? floor2 : clipFloor2;
-      for (String method : List.of("applyGradients", "applyGradientsDonating")) {
-        for (String leaves : List.of("1", "1000")) {
-          row(md, "`" + method + "`, " + tx, leaves, time("ApplyGradientsBenchmark." + method, "leaves", leaves, "tx", tx), f, f2);
+    for (String benchmark : List.of("ApplyGradientsBenchmark", "ApplyGradientsVectorBenchmark")) {
+      String jvm = benchmark.contains("Vector") ? " (Vector API)" : "";
+      for (String tx : List.of("adam", "clip+inject(adam)")) {
+        Time f = tx.equals("adam") ? floor : clipFloor;
+        Time f2 = tx.equals("adam") ? floor2 : clipFloor2;
+        for (String method : List.of("applyGradients", "applyGradientsDonating")) {
+          for (String leaves : List.of("1", "1000")) {
+            row(md, "`" + method + "`, " + tx + jvm, leaves,
+                time(benchmark + "." + method, "leaves", leaves, "tx", tx), f, f2);
+          }
         }
       }
     }

@@ -89,7 +89,7 @@ public final class ClipByGlobalNorm extends InjectableTransformation<ClipByGloba
     if (!(state instanceof EmptyState)) {
       return null;
     }
-    return new FusedPart(List.of(new FusedPart.Stage(null, 0, true, constant(MAX_NORM))), List.of(), trees -> state);
+    return new FusedPart(List.of(FusedPart.Stage.globalNormClip(constant(MAX_NORM))), List.of(), trees -> state);
   }
 
   /** Optax's trigger: the updates are scaled unless {@code g_norm < max_norm}. */

@@ -10,10 +10,34 @@ import java.util.function.Function;
  * and how to build the new state from the new trees, which come in the same order.
  */
 final class FusedPart {
-  /** One stage and how many of the state trees belong to it. */
-  record Stage(FusedStage stage, int stateTrees, boolean needsGlobalNorm, double maxNorm) {
+  /**
+   * One stage and how many of the state trees belong to it; {@code direct} is its form on the slabs
+   * (or null), {@code updatesOnly} says it reads and writes nothing but the updates (a scale).
+   */
+  record Stage(FusedStage stage, int stateTrees, boolean needsGlobalNorm, double maxNorm, DirectStage direct,
+      boolean updatesOnly) {
     static Stage of(FusedStage stage, int stateTrees) {
-      return new Stage(stage, stateTrees, false, 0);
+      return new Stage(stage, stateTrees, false, 0, null, false);
+    }
+
+    /** A stage with state that also has a form working on the slabs directly (when {@code direct} is not null). */
+    static Stage of(FusedStage stage, int stateTrees, DirectStage direct) {
+      return new Stage(stage, stateTrees, false, 0, direct, false);
+    }
+
+    /** A stage that touches only the updates: it runs on the scratch block whichever way the step reads memory. */
+    static Stage onUpdates(FusedStage stage) {
+      return new Stage(stage, 0, false, 0, null, true);
+    }
+
+    /** The leading clip, resolved into a scale once the gradients' global norm is known. */
+    static Stage globalNormClip(double maxNorm) {
+      return new Stage(null, 0, true, maxNorm, null, false);
+    }
+
+    /** True when the stage can run in a step that reads and writes the slabs directly. */
+    boolean runsDirect() {
+      return updatesOnly || direct != null;
     }
   }
 

@@ -38,6 +38,11 @@ import org.pytree4j.TreeMismatchException;
  */
 final class FusedStep {
   static final int BLOCK = ClipByGlobalNorm.CHUNK;
+  private static final float[][] NO_STATE = new float[0][];
+  /** Whether passes may use {@link DirectKernels} when they are there (tests compare both ways). */
+  static volatile boolean directAllowed = true;
+  /** How many passes read and wrote the slabs directly (for tests). */
+  static final java.util.concurrent.atomic.AtomicLong DIRECT_PASSES = new java.util.concurrent.atomic.AtomicLong();
 
   private final FusedPart part;
   private final int leaves;
@@ -56,6 +61,8 @@ final class FusedStep {
   private static final class Tree {
     final List<Object> leaves;
     final FloatStream input;
+    /** The slab the whole input is, when it is one of this step's layout. */
+    Lease inputLease;
     Lease inPlace;
     FloatStream output;
     Lease lease;
@@ -213,7 +220,8 @@ final class FusedStep {
       }
     }
     Tree t = new Tree(leafList, in);
-    t.inPlace = layout && common != null && common.slab.floats == total ? common : null;
+    t.inputLease = layout && common != null && common.slab.floats == total ? common : null;
+    t.inPlace = t.inputLease;
     return t;
   }
 
@@ -288,7 +296,7 @@ final class FusedStep {
       double norm = Math.sqrt(sumOfSquares());
       stages.remove(0);
       if (ClipByGlobalNorm.clips(norm, maxNorm)) {
-        stages.add(0, FusedPart.Stage.of((u, s, p, n) -> ClipByGlobalNorm.kernel(u, u, 0, n, norm, maxNorm), 0));
+        stages.add(0, FusedPart.Stage.onUpdates((u, s, p, n) -> ClipByGlobalNorm.kernel(u, u, 0, n, norm, maxNorm)));
       }
     }
     return stages;
@@ -338,11 +346,84 @@ final class FusedStep {
   private void mainPass(List<FusedPart.Stage> stages) {
     int parts = StepThreads.parts(total);
     int perPart = ((total / parts + BLOCK - 1) / BLOCK) * BLOCK;
+    boolean direct = canRunDirect(stages);
+    if (direct) {
+      DIRECT_PASSES.incrementAndGet();
+    }
     StepThreads.run(parts, part -> {
       int from = part * perPart;
       int to = part == parts - 1 ? total : Math.min(total, from + perPart);
-      passRange(stages, from, to);
+      if (direct) {
+        passRangeDirect(stages, from, to);
+      } else {
+        passRange(stages, from, to);
+      }
     });
+  }
+
+  /**
+   * True when the pass can read and write the slabs directly ({@link DirectKernels}): the kernels are
+   * there, every stage has a direct form (or touches only the updates), and the params and every
+   * state tree are read from one slab of this step's layout, as from the second step of a loop on.
+   */
+  private boolean canRunDirect(List<FusedPart.Stage> stages) {
+    if (DirectKernels.INSTANCE == null || !directAllowed) {
+      return false;
+    }
+    for (FusedPart.Stage s : stages) {
+      if (!s.runsDirect()) {
+        return false;
+      }
+    }
+    // each tree's block is read and written by different kernels one after the other, so no slab
+    // may be read as one tree and written as another (the copying pass reads every input first)
+    IdentityHashMap<Lease, Boolean> inputs = new IdentityHashMap<>();
+    for (Tree t : trees) {
+      if (t.inputLease == null || t.inputLease.slab.bytes == null || outputSlab(t).bytes == null
+          || inputs.put(t.inputLease, true) != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Slab outputSlab(Tree t) {
+    return t.inPlace != null ? t.inPlace.slab : t.lease.slab;
+  }
+
+  /** {@link #passRange} with state and params read and written in the slabs: only the gradients are copied. */
+  private void passRangeDirect(List<FusedPart.Stage> stages, int from, int to) {
+    DirectKernels kernels = DirectKernels.INSTANCE;
+    float[] u = new float[BLOCK];
+    FusedPart.Stage[] stageArray = stages.toArray(new FusedPart.Stage[0]);
+    java.nio.ByteBuffer[][] in = new java.nio.ByteBuffer[stageArray.length][];
+    java.nio.ByteBuffer[][] out = new java.nio.ByteBuffer[stageArray.length][];
+    int tree = 1;
+    for (int j = 0; j < stageArray.length; j++) {
+      int count = stageArray[j].stateTrees();
+      in[j] = new java.nio.ByteBuffer[count];
+      out[j] = new java.nio.ByteBuffer[count];
+      for (int k = 0; k < count; k++, tree++) {
+        in[j][k] = trees.get(tree).inputLease.slab.bytes;
+        out[j][k] = outputSlab(trees.get(tree)).bytes;
+      }
+    }
+    java.nio.ByteBuffer paramsIn = trees.get(0).inputLease.slab.bytes;
+    java.nio.ByteBuffer paramsOut = outputSlab(trees.get(0)).bytes;
+    FloatStream.Cursor g = grads.cursor();
+    for (int at = from; at < to; at += BLOCK) {
+      int n = Math.min(BLOCK, to - at);
+      g.read(at, u, n);
+      for (int j = 0; j < stageArray.length; j++) {
+        FusedPart.Stage stage = stageArray[j];
+        if (stage.direct() != null) {
+          stage.direct().run(u, in[j], out[j], 4 * at, n);
+        } else {
+          stage.stage().run(u, NO_STATE, null, n);
+        }
+      }
+      kernels.applyUpdates(u, paramsIn, paramsOut, 4 * at, n);
+    }
   }
 
   private void passRange(List<FusedPart.Stage> stages, int from, int to) {

@@ -62,7 +62,7 @@ public final class Scale extends InjectableTransformation<Scale> {
       return null;
     }
     double factor = constant(STEP_SIZE);
-    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, u, 0, n, factor), 0)), List.of(),
+    return new FusedPart(List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> kernel(u, u, 0, n, factor))), List.of(),
         trees -> state);
   }
 

@@ -158,7 +158,9 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
     ScaleByAdamState s = (ScaleByAdamState) state;
     int count = Numerics.safeIncrement(s.count());
     Coefficients c = coefficients(count);
-    return new FusedPart(List.of(FusedPart.Stage.of((u, st, p, n) -> kernel(u, st[0], st[1], u, 0, n, c), 2)),
+    DirectKernels direct = DirectKernels.INSTANCE;
+    return new FusedPart(List.of(FusedPart.Stage.of((u, st, p, n) -> kernel(u, st[0], st[1], u, 0, n, c), 2,
+            direct == null ? null : (u, in, out, at, n) -> direct.adam(u, in[0], in[1], out[0], out[1], at, n, c))),
         List.of(s.mu(), s.nu()), trees -> new ScaleByAdamState(count, trees.get(0), trees.get(1)));
   }
 

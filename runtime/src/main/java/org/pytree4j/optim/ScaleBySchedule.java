@@ -40,7 +40,7 @@ public final class ScaleBySchedule extends AbstractTransformation {
     int count = ((ScaleByScheduleState) state).count();
     double stepSize = stepSizeFn.value(count);
     ScaleByScheduleState next = new ScaleByScheduleState(Numerics.safeIncrement(count));
-    return new FusedPart(java.util.List.of(FusedPart.Stage.of((u, s, p, n) -> Scale.kernel(u, u, 0, n, stepSize), 0)),
+    return new FusedPart(java.util.List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> Scale.kernel(u, u, 0, n, stepSize))),
         java.util.List.of(), trees -> next);
   }
 

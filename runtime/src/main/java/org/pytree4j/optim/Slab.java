@@ -1,5 +1,7 @@
 package org.pytree4j.optim;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,11 +14,14 @@ final class Slab {
   private final DataBuffer owner;
   final long address;
   final int floats;
+  /** The whole slab as a NIO buffer for the direct kernels, or null when it is too large for one. */
+  final ByteBuffer bytes;
 
   private Slab(DataBuffer owner, int floats) {
     this.owner = owner;
     this.floats = floats;
     this.address = owner.address();
+    this.bytes = 4L * floats <= Integer.MAX_VALUE ? owner.asNio().order(ByteOrder.nativeOrder()) : null;
   }
 
   /** Uninitialized memory for {@code floats} elements. */

@@ -104,7 +104,9 @@ public final class Trace extends InjectableTransformation<Trace> {
       return null;
     }
     double decay = constant(DECAY);
-    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, s[0], u, 0, n, decay, nesterov), 1)),
+    DirectKernels direct = DirectKernels.INSTANCE;
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, s[0], u, 0, n, decay, nesterov), 1,
+            direct == null ? null : (u, in, out, at, n) -> direct.trace(u, in[0], out[0], at, n, decay, nesterov))),
         List.of(((TraceState) state).trace()), trees -> new TraceState(trees.get(0)));
   }
 

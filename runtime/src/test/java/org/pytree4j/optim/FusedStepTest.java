@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -93,6 +94,59 @@ class FusedStepTest {
       state = fused.state();
       refParams = refNext;
       refState = ref.state();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transformations")
+  void directAndCopyingPassesGiveTheSameBits(String name, GradientTransformation tx) {
+    Assumptions.assumeTrue(DirectKernels.INSTANCE != null,
+        "the direct kernels need --add-modules jdk.incubator.vector (runtime/pom.xml passes it)");
+    Random r = new Random(name.hashCode() + 1);
+    Map<String, Object> start = params(r);
+    List<Map<String, Object>> grads = new ArrayList<>();
+    for (int step = 0; step < 4; step++) {
+      grads.add(gradsLike(start, r));
+    }
+    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false);
+    long directBefore = FusedStep.DIRECT_PASSES.get();
+    List<OptimizerStep<Map<String, Object>>> direct = run(tx, start, grads, true, false);
+    long directPasses = FusedStep.DIRECT_PASSES.get() - directBefore;
+    List<OptimizerStep<Map<String, Object>>> directDonating = run(tx, start, grads, true, true);
+    boolean hasDirectForm = !name.startsWith("adamw");
+    if (hasDirectForm) {
+      // the first step reads the caller's arrays; from the second on everything is in slabs
+      assertTrue(directPasses >= 3, name + ": direct passes " + directPasses);
+    }
+    for (int step = 0; step < grads.size(); step++) {
+      Arrays32.assertSameBits(copying.get(step).params(), direct.get(step).params(), name + " params, step " + step);
+      Arrays32.assertSameBits(copying.get(step).state(), direct.get(step).state(), name + " state, step " + step);
+    }
+    int last = grads.size() - 1;
+    Arrays32.assertSameBits(copying.get(last).params(), directDonating.get(last).params(), name + " donated params");
+    Arrays32.assertSameBits(copying.get(last).state(), directDonating.get(last).state(), name + " donated state");
+  }
+
+  private static List<OptimizerStep<Map<String, Object>>> run(GradientTransformation tx, Map<String, Object> params,
+      List<Map<String, Object>> grads, boolean direct, boolean donate) {
+    boolean before = FusedStep.directAllowed;
+    FusedStep.directAllowed = direct;
+    try {
+      List<OptimizerStep<Map<String, Object>>> steps = new ArrayList<>();
+      OptState state = tx.init(params);
+      Map<String, Object> p = donate ? deepCopy(params) : params;
+      for (Map<String, Object> g : grads) {
+        OptimizerStep<Map<String, Object>> next = donate ? Optax.stepDonating(tx, p, state, g) : Optax.step(tx, p, state, g);
+        steps.add(donate ? null : next);
+        p = next.params();
+        state = next.state();
+        if (donate && steps.size() == grads.size()) {
+          steps.set(steps.size() - 1, next);
+        }
+      }
+      return steps;
+    } finally {
+      FusedStep.directAllowed = before;
     }
   }
 

@@ -1,0 +1,11 @@
+package org.pytree4j.benchmarks;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/**
+ * {@link ApplyGradientsBenchmark} in a JVM started with {@code --add-modules jdk.incubator.vector}, where
+ * the fused step reads and writes the slabs directly with vector kernels instead of copying blocks
+ * into scratch arrays.
+ */
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-modules", "jdk.incubator.vector"})
+public class ApplyGradientsVectorBenchmark extends ApplyGradientsBenchmark {}
