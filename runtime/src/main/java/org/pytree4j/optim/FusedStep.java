@@ -27,7 +27,9 @@ import org.pytree4j.TreeMismatchException;
  *       shape descriptors, because many-leaf trees are dominated by per-leaf costs.</li>
  *   <li>Fuse: blocks of {@value #BLOCK} elements are copied into scratch arrays, every stage and
  *       {@code p + u} run on them, and the results are copied out: each input is read once and each
- *       output written once. A leading {@code clip_by_global_norm} adds one read of the gradients.</li>
+ *       output written once. A leading {@code clip_by_global_norm} adds one read of the gradients.
+ *       When the Vector API is enabled ({@link DirectKernels}) and the params and state come from
+ *       slabs, only the gradients are copied; the stages read and write the slabs directly.</li>
  *   <li>Donate: a donated tree that lives in a slab of the layout this step writes is updated in
  *       place; every donated array is then released ({@link Donation}).</li>
  *   <li>Both cores share the passes when the work is large enough ({@link StepThreads}).</li>
@@ -38,6 +40,8 @@ import org.pytree4j.TreeMismatchException;
  */
 final class FusedStep {
   static final int BLOCK = ClipByGlobalNorm.CHUNK;
+  /** Elements a thread takes at a time (whole blocks). */
+  static final int PIECE = 64 * BLOCK;
   private static final float[][] NO_STATE = new float[0][];
   /** Whether passes may use {@link DirectKernels} when they are there (tests compare both ways). */
   static volatile boolean directAllowed = true;
@@ -311,26 +315,29 @@ final class FusedStep {
     }
     int chunks = firstChunk[leaves];
     float[] chunkSums = new float[chunks];
-    int parts = StepThreads.parts(total);
-    StepThreads.run(parts, part -> {
+    int pieceChunks = PIECE / BLOCK;
+    StepThreads.share(StepThreads.parts(total), (chunks + pieceChunks - 1) / pieceChunks, () -> {
       float[] block = new float[BLOCK];
       float[] t = new float[BLOCK / 4];
       float[] u = new float[BLOCK / 8];
       FloatStream.Cursor in = grads.cursor();
-      int from = (int) ((long) chunks * part / parts);
-      int to = (int) ((long) chunks * (part + 1) / parts);
-      int leaf = Arrays.binarySearch(firstChunk, 0, leaves, from);
-      leaf = leaf >= 0 ? leaf : -leaf - 2;
-      for (int c = from; c < to; c++) {
-        while (c >= firstChunk[leaf + 1]) {
-          leaf++;
+      return piece -> {
+        int from = piece * pieceChunks;
+        int to = Math.min(chunks, from + pieceChunks);
+        int leaf = Arrays.binarySearch(firstChunk, 0, leaves, from);
+        leaf = leaf >= 0 ? leaf : -leaf - 2;
+        // chunk sums land at their own index, so the sum below does not depend on which thread ran them
+        for (int c = from; c < to; c++) {
+          while (c >= firstChunk[leaf + 1]) {
+            leaf++;
+          }
+          int start = starts[leaf] + (c - firstChunk[leaf]) * BLOCK;
+          int n = Math.min(BLOCK, starts[leaf + 1] - start);
+          in.read(start, block, n);
+          Arrays.fill(block, n, BLOCK, 0f);
+          chunkSums[c] = ClipByGlobalNorm.chunkSumOfSquares(block, t, u);
         }
-        int start = starts[leaf] + (c - firstChunk[leaf]) * BLOCK;
-        int n = Math.min(BLOCK, starts[leaf + 1] - start);
-        in.read(start, block, n);
-        Arrays.fill(block, n, BLOCK, 0f);
-        chunkSums[c] = ClipByGlobalNorm.chunkSumOfSquares(block, t, u);
-      }
+      };
     });
     double sum = 0;
     for (int i = 0; i < leaves; i++) {
@@ -344,15 +351,13 @@ final class FusedStep {
   }
 
   private void mainPass(List<FusedPart.Stage> stages) {
-    int parts = StepThreads.parts(total);
-    int perPart = ((total / parts + BLOCK - 1) / BLOCK) * BLOCK;
     boolean direct = canRunDirect(stages);
     if (direct) {
       DIRECT_PASSES.incrementAndGet();
     }
-    StepThreads.run(parts, part -> {
-      int from = part * perPart;
-      int to = part == parts - 1 ? total : Math.min(total, from + perPart);
+    StepThreads.share(StepThreads.parts(total), (total + PIECE - 1) / PIECE, () -> piece -> {
+      int from = piece * PIECE;
+      int to = Math.min(total, from + PIECE);
       if (direct) {
         passRangeDirect(stages, from, to);
       } else {

@@ -30,6 +30,21 @@ final class StepThreads {
     return (int) Math.max(1, Math.min(THREADS, work / PARALLEL_MIN));
   }
 
+  /**
+   * Runs {@code pieces} pieces of work on {@code parts} threads that each take the next piece as they
+   * finish one, so that a thread slowed down (a shared or virtual core) does fewer pieces instead of
+   * holding up the step. Each thread gets its own worker from {@code perThread} (for its scratch).
+   */
+  static void share(int parts, int pieces, java.util.function.Supplier<IntConsumer> perThread) {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    run(Math.min(parts, pieces), part -> {
+      IntConsumer worker = perThread.get();
+      for (int piece = next.getAndIncrement(); piece < pieces; piece = next.getAndIncrement()) {
+        worker.accept(piece);
+      }
+    });
+  }
+
   /** Runs {@code part.accept(0) .. part.accept(parts - 1)}, the first on this thread; rethrows the first failure. */
   static void run(int parts, IntConsumer part) {
     if (parts <= 1 || WORKERS == null) {
