@@ -41,10 +41,57 @@ interface DirectKernels {
         return null;
       }
       try {
-        return (DirectKernels) Class.forName("org.pytree4j.optim.VectorKernels").getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException | LinkageError e) {
+        DirectKernels kernels =
+            (DirectKernels) Class.forName("org.pytree4j.optim.VectorKernels").getDeclaredConstructor().newInstance();
+        return agreesWithArrayKernels(kernels) ? kernels : null;
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        // another JDK's Vector API (its methods are resolved on first call), or a broken one
         return null;
       }
+    }
+
+    /** Runs each kernel once on a few lanes and a tail and compares the bits with the array kernels. */
+    static boolean agreesWithArrayKernels(DirectKernels kernels) {
+      int n = 37;
+      float[] g = new float[n];
+      float[] mu = new float[n];
+      float[] nu = new float[n];
+      float[] p = new float[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = (i - 17) * 0.37f;
+        mu[i] = i * 0.011f;
+        nu[i] = i * 0.013f + 0.001f;
+        p[i] = 1 - i * 0.05f;
+      }
+      ByteBuffer muBytes = direct(mu);
+      ByteBuffer nuBytes = direct(nu);
+      ByteBuffer pBytes = direct(p);
+      float[] u = g.clone();
+      ScaleByAdam.Coefficients c = new ScaleByAdam.Coefficients(0.9, 0.999, 1e-8, 0, 0.19, 0.002998, 0.271, true);
+      kernels.adam(u, muBytes, nuBytes, muBytes, nuBytes, 0, n, c);
+      kernels.trace(u, pBytes, pBytes, 0, n, 0.9, true);
+      kernels.applyUpdates(u, pBytes, pBytes, 0, n);
+      float[] expected = g.clone();
+      ScaleByAdam.kernel(expected, mu, nu, expected, 0, n, c);
+      Trace.kernel(expected, p, expected, 0, n, 0.9, true);
+      ApplyUpdates.kernel(p, expected, 0, n);
+      for (int i = 0; i < n; i++) {
+        if (Float.floatToRawIntBits(u[i]) != Float.floatToRawIntBits(expected[i])
+            || Float.floatToRawIntBits(muBytes.getFloat(4 * i)) != Float.floatToRawIntBits(mu[i])
+            || Float.floatToRawIntBits(nuBytes.getFloat(4 * i)) != Float.floatToRawIntBits(nu[i])
+            || Float.floatToRawIntBits(pBytes.getFloat(4 * i)) != Float.floatToRawIntBits(p[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static ByteBuffer direct(float[] values) {
+      ByteBuffer b = ByteBuffer.allocateDirect(4 * values.length).order(java.nio.ByteOrder.nativeOrder());
+      for (int i = 0; i < values.length; i++) {
+        b.putFloat(4 * i, values[i]);
+      }
+      return b;
     }
   }
 }

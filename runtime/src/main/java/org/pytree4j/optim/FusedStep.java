@@ -490,9 +490,17 @@ final class FusedStep {
 
   /** Releases every donated array (params and state leaves) except those also passed as gradients. */
   private void releaseDonated(List<Object> g) {
+    // a gradient can be one of the donated arrays only if it is one of the pool's arrays, or if
+    // some donated tree is not: in a training loop neither holds, and the look-up set is skipped
+    boolean overlapPossible = !gradLeases.isEmpty();
+    for (Tree t : trees) {
+      overlapPossible |= t.inputLease == null;
+    }
     IdentityHashMap<Object, Boolean> gradients = new IdentityHashMap<>();
-    for (Object leaf : g) {
-      gradients.put(leaf, true);
+    if (overlapPossible) {
+      for (Object leaf : g) {
+        gradients.put(leaf, true);
+      }
     }
     for (Tree t : trees) {
       for (Object leaf : t.leaves) {
