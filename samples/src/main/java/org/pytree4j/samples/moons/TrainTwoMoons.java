@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -130,12 +131,16 @@ public final class TrainTwoMoons {
     if (options.quiet()) {
       return null;
     }
-    return new ProgressBarBuilder()
+    ProgressBarBuilder bar = new ProgressBarBuilder()
         .setTaskName("train")
         .setInitialMax(options.steps())
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(200)
-        .continuousUpdate()
-        .build();
+        .setStyle(ProgressBarStyle.ASCII);
+    if (System.console() == null) {
+      // a log or a pipe: a line every few seconds, not carriage-return redraws piling up on one line
+      return bar.setConsumer(new DelegatingProgressBarConsumer(System.out::println))
+          .setUpdateIntervalMillis(5000)
+          .build();
+    }
+    return bar.setUpdateIntervalMillis(200).continuousUpdate().build();
   }
 }
