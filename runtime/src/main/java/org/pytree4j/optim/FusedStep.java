@@ -42,11 +42,6 @@ final class FusedStep {
   static final int BLOCK = ClipByGlobalNorm.CHUNK;
   /** Elements a thread takes at a time (whole blocks). */
   static final int PIECE = 64 * BLOCK;
-  private static final float[][] NO_STATE = new float[0][];
-  /** Whether passes may use {@link DirectKernels} when they are there (tests compare both ways). */
-  static volatile boolean directAllowed = true;
-  /** How many passes read and wrote the slabs directly (for tests). */
-  static final java.util.concurrent.atomic.AtomicLong DIRECT_PASSES = new java.util.concurrent.atomic.AtomicLong();
 
   private final FusedPart part;
   private final int leaves;
@@ -351,122 +346,12 @@ final class FusedStep {
   }
 
   private void mainPass(List<FusedPart.Stage> stages) {
-    boolean direct = canRunDirect(stages);
-    if (direct) {
-      DIRECT_PASSES.incrementAndGet();
-    }
-    StepThreads.share(StepThreads.parts(total), (total + PIECE - 1) / PIECE, () -> piece -> {
-      int from = piece * PIECE;
-      int to = Math.min(total, from + PIECE);
-      if (direct) {
-        passRangeDirect(stages, from, to);
-      } else {
-        passRange(stages, from, to);
-      }
-    });
-  }
-
-  /**
-   * True when the pass can read and write the slabs directly ({@link DirectKernels}): the kernels are
-   * there, every stage has a direct form (or touches only the updates), and the params and every
-   * state tree are read from one slab of this step's layout, as from the second step of a loop on.
-   */
-  private boolean canRunDirect(List<FusedPart.Stage> stages) {
-    if (DirectKernels.INSTANCE == null || !directAllowed) {
-      return false;
-    }
-    for (FusedPart.Stage s : stages) {
-      if (!s.runsDirect()) {
-        return false;
-      }
-    }
-    // each tree's block is read and written by different kernels one after the other, so no slab
-    // may be read as one tree and written as another (the copying pass reads every input first)
-    IdentityHashMap<Lease, Boolean> inputs = new IdentityHashMap<>();
+    List<BlockPasses.TreeMemory> memory = new ArrayList<>(trees.size());
     for (Tree t : trees) {
-      if (t.inputLease == null || t.inputLease.slab.bytes == null || outputSlab(t).bytes == null
-          || inputs.put(t.inputLease, true) != null) {
-        return false;
-      }
+      Slab out = t.inPlace != null ? t.inPlace.slab : t.lease.slab;
+      memory.add(new BlockPasses.TreeMemory(t.input, t.output, t.inputLease == null ? null : t.inputLease.slab, out));
     }
-    return true;
-  }
-
-  private static Slab outputSlab(Tree t) {
-    return t.inPlace != null ? t.inPlace.slab : t.lease.slab;
-  }
-
-  /** {@link #passRange} with state and params read and written in the slabs: only the gradients are copied. */
-  private void passRangeDirect(List<FusedPart.Stage> stages, int from, int to) {
-    DirectKernels kernels = DirectKernels.INSTANCE;
-    float[] u = new float[BLOCK];
-    FusedPart.Stage[] stageArray = stages.toArray(new FusedPart.Stage[0]);
-    java.nio.ByteBuffer[][] in = new java.nio.ByteBuffer[stageArray.length][];
-    java.nio.ByteBuffer[][] out = new java.nio.ByteBuffer[stageArray.length][];
-    int tree = 1;
-    for (int j = 0; j < stageArray.length; j++) {
-      int count = stageArray[j].stateTrees();
-      in[j] = new java.nio.ByteBuffer[count];
-      out[j] = new java.nio.ByteBuffer[count];
-      for (int k = 0; k < count; k++, tree++) {
-        in[j][k] = trees.get(tree).inputLease.slab.bytes;
-        out[j][k] = outputSlab(trees.get(tree)).bytes;
-      }
-    }
-    java.nio.ByteBuffer paramsIn = trees.get(0).inputLease.slab.bytes;
-    java.nio.ByteBuffer paramsOut = outputSlab(trees.get(0)).bytes;
-    FloatStream.Cursor g = grads.cursor();
-    for (int at = from; at < to; at += BLOCK) {
-      int n = Math.min(BLOCK, to - at);
-      g.read(at, u, n);
-      for (int j = 0; j < stageArray.length; j++) {
-        FusedPart.Stage stage = stageArray[j];
-        if (stage.direct() != null) {
-          stage.direct().run(u, in[j], out[j], 4 * at, n);
-        } else {
-          stage.stage().run(u, NO_STATE, null, n);
-        }
-      }
-      kernels.applyUpdates(u, paramsIn, paramsOut, 4 * at, n);
-    }
-  }
-
-  private void passRange(List<FusedPart.Stage> stages, int from, int to) {
-    int stateTrees = trees.size() - 1;
-    float[] u = new float[BLOCK];
-    float[] p = new float[BLOCK];
-    float[][] s = new float[stateTrees][BLOCK];
-    float[][][] stageState = new float[stages.size()][][];
-    int k = 0;
-    for (int j = 0; j < stages.size(); j++) {
-      int count = stages.get(j).stateTrees();
-      stageState[j] = Arrays.copyOfRange(s, k, k + count);
-      k += count;
-    }
-    FusedPart.Stage[] stageArray = stages.toArray(new FusedPart.Stage[0]);
-    FloatStream.Cursor g = grads.cursor();
-    FloatStream.Cursor[] in = new FloatStream.Cursor[trees.size()];
-    FloatStream.Cursor[] out = new FloatStream.Cursor[trees.size()];
-    for (int t = 0; t < trees.size(); t++) {
-      in[t] = trees.get(t).input.cursor();
-      out[t] = trees.get(t).output.cursor();
-    }
-    for (int at = from; at < to; at += BLOCK) {
-      int n = Math.min(BLOCK, to - at);
-      g.read(at, u, n);
-      in[0].read(at, p, n);
-      for (int t = 0; t < stateTrees; t++) {
-        in[t + 1].read(at, s[t], n);
-      }
-      for (int j = 0; j < stageArray.length; j++) {
-        stageArray[j].stage().run(u, stageState[j], p, n);
-      }
-      ApplyUpdates.kernel(p, u, 0, n);
-      out[0].write(at, p, n);
-      for (int t = 0; t < stateTrees; t++) {
-        out[t + 1].write(at, s[t], n);
-      }
-    }
+    new BlockPasses(grads, total, stages, memory).run();
   }
 
   /** The leaf arrays of every output tree, for leaves of part {@code part} (of {@code parts}). */

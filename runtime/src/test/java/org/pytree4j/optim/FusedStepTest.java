@@ -109,9 +109,9 @@ class FusedStepTest {
       grads.add(gradsLike(start, r));
     }
     List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false);
-    long directBefore = FusedStep.DIRECT_PASSES.get();
+    long directBefore = BlockPasses.DIRECT_PASSES.get();
     List<OptimizerStep<Map<String, Object>>> direct = run(tx, start, grads, true, false);
-    long directPasses = FusedStep.DIRECT_PASSES.get() - directBefore;
+    long directPasses = BlockPasses.DIRECT_PASSES.get() - directBefore;
     List<OptimizerStep<Map<String, Object>>> directDonating = run(tx, start, grads, true, true);
     boolean hasDirectForm = !name.startsWith("adamw");
     if (hasDirectForm) {
@@ -129,8 +129,8 @@ class FusedStepTest {
 
   private static List<OptimizerStep<Map<String, Object>>> run(GradientTransformation tx, Map<String, Object> params,
       List<Map<String, Object>> grads, boolean direct, boolean donate) {
-    boolean before = FusedStep.directAllowed;
-    FusedStep.directAllowed = direct;
+    boolean before = BlockPasses.directAllowed;
+    BlockPasses.directAllowed = direct;
     try {
       List<OptimizerStep<Map<String, Object>>> steps = new ArrayList<>();
       OptState state = tx.init(params);
@@ -146,7 +146,7 @@ class FusedStepTest {
       }
       return steps;
     } finally {
-      FusedStep.directAllowed = before;
+      BlockPasses.directAllowed = before;
     }
   }
 
