@@ -61,24 +61,15 @@ final class FloatStream {
     private int piece;
 
     void read(int from, float[] dst, int n) {
-      if (n == 0) {
-        return;
-      }
-      check(from, n);
-      seek(from);
-      int done = 0;
-      while (done < n) {
-        int at = from + done;
-        int count = Math.min(n - done, end(piece) - at);
-        OffHeap.read(addresses[piece] + 4L * (at - starts[piece]), dst, done, count);
-        done += count;
-        if (done < n) {
-          piece++;
-        }
-      }
+      copy(from, dst, n, false);
     }
 
     void write(int from, float[] src, int n) {
+      copy(from, src, n, true);
+    }
+
+    /** Copies between elements {@code [from, from + n)} and {@code array[0, n)}, piece by piece. */
+    private void copy(int from, float[] array, int n, boolean intoStream) {
       if (n == 0) {
         return;
       }
@@ -88,7 +79,12 @@ final class FloatStream {
       while (done < n) {
         int at = from + done;
         int count = Math.min(n - done, end(piece) - at);
-        OffHeap.write(src, done, addresses[piece] + 4L * (at - starts[piece]), count);
+        long address = addresses[piece] + 4L * (at - starts[piece]);
+        if (intoStream) {
+          OffHeap.write(array, done, address, count);
+        } else {
+          OffHeap.read(address, array, done, count);
+        }
         done += count;
         if (done < n) {
           piece++;
