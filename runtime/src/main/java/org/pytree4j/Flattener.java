@@ -102,19 +102,43 @@ final class Flattener {
 
   private static TreeDef walkDict(
       Map<?, ?> map, Predicate<Object> isLeaf, List<Object> leaves, List<KeyPath> paths, KeyPath path) {
-    List<String> keys = sortedKeys(map);
-    Iterator<?> inOrder = naturallySorted(map) ? map.values().iterator() : null;
-    TreeDef[] defs = new TreeDef[keys.size()];
+    DictEntries entries = DictEntries.of(map);
+    TreeDef[] defs = new TreeDef[entries.keys.size()];
     for (int i = 0; i < defs.length; i++) {
-      String key = keys.get(i);
+      String key = entries.keys.get(i);
       try {
-        Object child = inOrder != null ? inOrder.next() : map.get(key);
-        defs[i] = walk(child, isLeaf, leaves, paths, paths == null ? null : path.dict(key));
+        defs[i] = walk(entries.values[i], isLeaf, leaves, paths, paths == null ? null : path.dict(key));
       } catch (PathedFailure f) {
         throw f.at(new KeyEntry.DictKey(key));
       }
     }
-    return TreeDef.dictOf(keys, defs);
+    return TreeDef.dictOf(entries.keys, defs);
+  }
+
+  /**
+   * A dict's keys (checked to be Strings) in sorted order and its values in the same order. A naturally
+   * ordered SortedMap is read in one pass over its entries: walking a large map's nodes is a cache
+   * miss per node, so each pass counts.
+   */
+  private record DictEntries(List<String> keys, Object[] values) {
+    static DictEntries of(Map<?, ?> map) {
+      if (!naturallySorted(map)) {
+        List<String> keys = sortedKeys(map);
+        Object[] values = new Object[keys.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = map.get(keys.get(i));
+        }
+        return new DictEntries(keys, values);
+      }
+      String[] keys = new String[map.size()];
+      Object[] values = new Object[keys.length];
+      int i = 0;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        keys[i] = requireStringKey(e.getKey());
+        values[i++] = e.getValue();
+      }
+      return new DictEntries(List.of(keys), values);
+    }
   }
 
   /** True when iterating {@code map} gives its entries in sorted key order (a naturally ordered SortedMap). */
@@ -127,17 +151,21 @@ final class Flattener {
     List<String> keys = new ArrayList<>(map.size());
     boolean sorted = naturallySorted(map);
     for (Object key : map.keySet()) {
-      if (!(key instanceof String s)) {
-        throw PathedFailure.invalid(
-            "map keys must be Strings (as in a Flax FrozenDict) but found key " + Leaves.repr(key)
-                + " of type " + (key == null ? "null" : key.getClass().getName()), null);
-      }
-      keys.add(s);
+      keys.add(requireStringKey(key));
     }
     if (!sorted) {
       keys.sort(null);
     }
     return List.copyOf(keys);
+  }
+
+  private static String requireStringKey(Object key) {
+    if (!(key instanceof String s)) {
+      throw PathedFailure.invalid(
+          "map keys must be Strings (as in a Flax FrozenDict) but found key " + Leaves.repr(key)
+              + " of type " + (key == null ? "null" : key.getClass().getName()), null);
+    }
+    return s;
   }
 
   static List<Object> flattenUpTo(TreeDef def, Object tree) {
@@ -149,6 +177,25 @@ final class Flattener {
       throw f.toException("tree does not match structure " + def, "");
     }
     return out;
+  }
+
+  /**
+   * True when {@code tree}'s structure (with no is_leaf predicate) equals {@code def}, decided in one
+   * walk of {@code tree} without building its structure.
+   */
+  static boolean hasStructure(TreeDef def, Object tree) {
+    List<Object> atLeaves = new ArrayList<>(def.numLeaves());
+    try {
+      upTo(def, tree, atLeaves);
+      for (Object x : atLeaves) {
+        if (!(x instanceof INDArray) && (x == null || x instanceof Map || x instanceof List || customNodeType(x) != null)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (PathedFailure | IllegalStateException e) {
+      return false;
+    }
   }
 
   /** Fails with {@code <prefix> at <path>: <what differs><suffix>}. */
@@ -174,16 +221,15 @@ final class Flattener {
         if (!(x instanceof Map<?, ?> map) || customNodeType(x) != null) {
           throw PathedFailure.mismatch("expected " + def.describeNode() + " but found " + describeFound(x));
         }
-        List<String> keys = sortedKeys(map);
+        DictEntries entries = DictEntries.of(map);
         List<String> expected = def.dictKeys();
-        if (!keys.equals(expected)) {
-          throw PathedFailure.mismatch(
-              "expected " + def.describeNode() + " but found keys " + TreeDef.quoted(keys) + keyDiff(expected, keys));
+        if (!entries.keys.equals(expected)) {
+          throw PathedFailure.mismatch("expected " + def.describeNode() + " but found keys "
+              + TreeDef.quoted(entries.keys) + keyDiff(expected, entries.keys));
         }
-        Iterator<?> inOrder = naturallySorted(map) ? map.values().iterator() : null;
         for (int i = 0; i < expected.size(); i++) {
           try {
-            upTo(def.child(i), inOrder != null ? inOrder.next() : map.get(expected.get(i)), out);
+            upTo(def.child(i), entries.values[i], out);
           } catch (PathedFailure f) {
             throw f.at(new KeyEntry.DictKey(expected.get(i)));
           }

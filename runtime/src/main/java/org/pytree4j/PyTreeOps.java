@@ -52,15 +52,6 @@ public final class PyTreeOps {
     return flatten(tree).treeDef();
   }
 
-  /** The structure of {@code tree}, or null when it is not a valid tree. */
-  TreeDef structureOrNull(Object tree) {
-    try {
-      return structure(tree);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   /** {@code jax.tree.map(f, tree)}: a tree of the same structure holding {@code f(leaf)}. */
   public <L, T> T map(Function<? super L, ?> f, T tree) {
     Flattened flat = flatten(tree);

@@ -122,7 +122,7 @@ public final class PyTrees {
    */
   public static void requireSameStructure(Object reference, Object other, String otherName, String referenceName) {
     TreeDef expected = structure(reference);
-    if (expected.equals(DEFAULT.structureOrNull(other))) {
+    if (Flattener.hasStructure(expected, other)) {
       return;
     }
     String prefix = otherName + " do not match " + referenceName;
