@@ -246,7 +246,8 @@ public final class Optax {
    * a leading clip_by_global_norm, chains and injectHyperparams of these) it runs as one fused pass
    * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
    * otherwise it is exactly those two calls. Nothing given is modified: {@code params} and
-   * {@code state} keep their values.
+   * {@code state} keep their values. {@code grads} must have exactly the structure of {@code params};
+   * an error names the first key path where they differ.
    */
   public static <P> OptimizerStep<P> step(GradientTransformation tx, P params, OptState state, Object grads) {
     return Steps.step(tx, params, state, grads, false);

@@ -2,6 +2,7 @@ package org.pytree4j.optim;
 
 import java.util.Map;
 import java.util.Objects;
+import org.pytree4j.PyTrees;
 
 /** {@link Optax#step}: the fused step when it applies, otherwise {@code update} then {@code applyUpdates}. */
 final class Steps {
@@ -15,6 +16,10 @@ final class Steps {
       if (fused != null) {
         return fused;
       }
+    }
+    // the fused step only runs on trees of one structure; here it is checked first, naming where they differ
+    PyTrees.requireSameStructure(params, grads, "grads", "params");
+    if (tx instanceof AbstractTransformation known) {
       known.check(grads, state, params, Map.of());
     }
     Donation.requireNotReleased(grads, "grads");

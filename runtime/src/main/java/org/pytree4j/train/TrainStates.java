@@ -67,7 +67,10 @@ public final class TrainStates {
   @SuppressWarnings("unchecked")
   private static <P> Applied<P> apply(GradientTransformation tx, P params, OptState optState, P grads, boolean donate) {
     Objects.requireNonNull(tx, "tx must not be null");
-    PyTrees.requireSameStructure(params, grads, "grads", "params");
+    if (hasOverwriteWithGradient(params) || hasOverwriteWithGradient(grads)) {
+      PyTrees.requireSameStructure(params, grads, "grads", "params");
+    }
+    // otherwise the step checks the structure (Optax.step), once and only when it cannot fuse
     Object gradsWithOpt = paramsWithOptimizer(grads, "grads");
     Object paramsWithOpt = paramsWithOptimizer(params, "params");
     OptimizerStep<Object> result = donate
