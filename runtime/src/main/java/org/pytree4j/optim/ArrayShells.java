@@ -3,26 +3,35 @@ package org.pytree4j.optim;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ndarray.JvmShapeInfo;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.common.util.ArrayUtil;
 
 /**
  * Makes float32 C-order {@link INDArray}s over existing buffers cheaply. {@code Nd4j.create(buffer, shape, ...)}
  * builds a new native shape descriptor for every array (about 10 us); here one descriptor per shape
- * is cached and shared (descriptors are immutable; closing an array does not close it), and the
- * backend's {@code (DataBuffer, shapeInfo, long[])} constructor is called directly (about 0.1 us).
- * When the backend has no such constructor, arrays are made by {@code Nd4j.create}.
+ * is cached and shared (descriptors are immutable; closing an array does not close it). A shell is
+ * then made by the backend's no-argument constructor with its three fields set: the buffer, the
+ * shared native descriptor and the shared Java view of it ({@code JvmShapeInfo}, immutable), so
+ * that a tree of many small leaves pays tens of nanoseconds per array instead of a descriptor
+ * decoded per array. When the backend's arrays are not built that way, the backend's
+ * {@code (DataBuffer, shapeInfo, long[])} constructor is used (about 0.1 us), or else {@code Nd4j.create}.
  */
 final class ArrayShells {
   private static final ConcurrentHashMap<ShapeKey, ShapeInfo> SHAPES = new ConcurrentHashMap<>();
-  private static final MethodHandle CONSTRUCTOR = findConstructor();
+  /** How shells are made on this backend: the cheapest way whose arrays behave like ordinary ones on a probe. */
+  private static final Way WAY = findWay();
+
+  private enum Way { FIELDS, CONSTRUCTOR, CREATE }
 
   private ArrayShells() {}
 
@@ -41,49 +50,120 @@ final class ArrayShells {
 
   /** A float32 C-order array of {@code shape} over {@code data} (which holds exactly its elements). */
   static INDArray wrap(DataBuffer data, ShapeInfo shape) {
-    if (CONSTRUCTOR != null) {
-      try {
-        return (INDArray) CONSTRUCTOR.invoke(data, shape.buffer(), shape.javaInfo());
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return Nd4j.create(data, shape.shape().clone(), ArrayUtil.calcStrides(shape.shape()), 0, 'c', DataType.FLOAT);
+    return make(WAY, data, shape);
   }
 
-  /** True when {@code array} is exactly a shell made by {@link #wrap} with {@code shape}'s descriptor. */
-  static boolean hasDescriptor(INDArray array, ShapeInfo shape) {
-    return array.shapeInfoDataBuffer() == shape.buffer();
-  }
-
-  private static MethodHandle findConstructor() {
+  private static INDArray make(Way way, DataBuffer data, ShapeInfo shape) {
     try {
-      INDArray probe = Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f, 6f).reshape(2, 3);
+      return switch (way) {
+        case FIELDS -> FieldShells.make(data, shape);
+        case CONSTRUCTOR -> (INDArray) ConstructorShells.CONSTRUCTOR.invokeExact(data, shape.buffer(), shape.javaInfo());
+        case CREATE -> Nd4j.create(data, shape.shape().clone(), ArrayUtil.calcStrides(shape.shape()), 0, 'c',
+            DataType.FLOAT);
+      };
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Way findWay() {
+    if (FieldShells.CREATE != null && behaves(Way.FIELDS)) {
+      return Way.FIELDS;
+    }
+    if (ConstructorShells.CONSTRUCTOR != null && behaves(Way.CONSTRUCTOR)) {
+      return Way.CONSTRUCTOR;
+    }
+    return Way.CREATE;
+  }
+
+  private static boolean behaves(Way way) {
+    try {
       ShapeInfo info = float32(new long[] {2, 3});
-      for (Constructor<?> c : probe.getClass().getConstructors()) {
+      INDArray made = make(way, Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f, 6f).data(), info);
+      return made.dataType() == DataType.FLOAT && made.ordering() == 'c' && !made.isView()
+          && Arrays.equals(made.shape(), new long[] {2, 3}) && Arrays.equals(made.stride(), new long[] {3, 1})
+          && made.shapeInfoDataBuffer() == info.buffer() && made.getFloat(1, 2) == 6f
+          && made.add(1f).getFloat(1, 2) == 7f && made.getRow(1).getFloat(0) == 4f;
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+
+  /** The backend array class, as {@code Nd4j.create} makes them. */
+  private static Class<?> backendArrayClass() {
+    return Nd4j.createFromArray(1f).getClass();
+  }
+
+  /**
+   * The backend's no-argument constructor, then the buffer, the native descriptor and the shared
+   * {@code JvmShapeInfo} stored into their fields (what its three-argument constructor does, minus
+   * decoding the descriptor again). Static finals, so that the JIT inlines them.
+   */
+  private static final class FieldShells {
+    static final MethodHandle CREATE;
+    static final VarHandle DATA;
+    static final VarHandle SHAPE_INFORMATION;
+    static final VarHandle JVM_SHAPE_INFO;
+
+    static {
+      MethodHandle create = null;
+      VarHandle data = null;
+      VarHandle shapeInformation = null;
+      VarHandle jvmShapeInfo = null;
+      try {
+        create = MethodHandles.publicLookup()
+            .findConstructor(backendArrayClass(), MethodType.methodType(void.class))
+            .asType(MethodType.methodType(BaseNDArray.class));
+        MethodHandles.Lookup fields = MethodHandles.privateLookupIn(BaseNDArray.class, MethodHandles.lookup());
+        data = fields.findVarHandle(BaseNDArray.class, "data", DataBuffer.class);
+        shapeInformation = fields.findVarHandle(BaseNDArray.class, "shapeInformation", DataBuffer.class);
+        jvmShapeInfo = fields.findVarHandle(BaseNDArray.class, "jvmShapeInfo", JvmShapeInfo.class);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        create = null;
+      }
+      CREATE = create;
+      DATA = data;
+      SHAPE_INFORMATION = shapeInformation;
+      JVM_SHAPE_INFO = jvmShapeInfo;
+    }
+
+    static INDArray make(DataBuffer buffer, ShapeInfo shape) throws Throwable {
+      BaseNDArray a = (BaseNDArray) CREATE.invokeExact();
+      // plain stores, as in the constructor: the array is published by whoever hands it over
+      DATA.set(a, buffer);
+      SHAPE_INFORMATION.set(a, shape.buffer());
+      JVM_SHAPE_INFO.set(a, shape.jvm());
+      return a;
+    }
+  }
+
+  /** The backend's {@code (DataBuffer, shapeInfo, long[])} constructor, which decodes the descriptor. */
+  private static final class ConstructorShells {
+    static final MethodHandle CONSTRUCTOR = find();
+
+    private static MethodHandle find() {
+      for (Constructor<?> c : backendArrayClass().getConstructors()) {
         Class<?>[] p = c.getParameterTypes();
-        if (p.length == 3 && p[0] == DataBuffer.class && p[1].isInstance(info.buffer()) && p[2] == long[].class) {
-          MethodHandle h = MethodHandles.publicLookup().unreflectConstructor(c)
-              .asType(MethodType.methodType(INDArray.class, DataBuffer.class, DataBuffer.class, long[].class));
-          INDArray made = (INDArray) h.invoke(probe.dup('c').data(), info.buffer(), info.javaInfo());
-          if (made.dataType() == DataType.FLOAT && made.ordering() == 'c'
-              && Arrays.equals(made.shape(), new long[] {2, 3}) && made.getFloat(1, 2) == 6f) {
-            return h;
+        if (p.length == 3 && p[0] == DataBuffer.class && DataBuffer.class.isAssignableFrom(p[1])
+            && p[2] == long[].class) {
+          try {
+            return MethodHandles.publicLookup().unreflectConstructor(c)
+                .asType(MethodType.methodType(INDArray.class, DataBuffer.class, DataBuffer.class, long[].class));
+          } catch (IllegalAccessException e) {
+            return null;
           }
         }
       }
-    } catch (Throwable e) {
-      // fall back to Nd4j.create
+      return null;
     }
-    return null;
   }
 
   /** One shape's descriptor: the native shape buffer and its Java copy. */
-  record ShapeInfo(long[] shape, DataBuffer buffer, long[] javaInfo, long address, long length) {
+  record ShapeInfo(long[] shape, DataBuffer buffer, long[] javaInfo, JvmShapeInfo jvm, long address, long length) {
     ShapeInfo(long[] shape, DataBuffer buffer, long[] javaInfo) {
-      this(shape, buffer, javaInfo, buffer.address(), elements(shape));
+      this(shape, buffer, javaInfo, new JvmShapeInfo(javaInfo), buffer.address(), elements(shape));
     }
 
     private static long elements(long[] shape) {
@@ -100,7 +180,11 @@ final class ArrayShells {
      * addresses is enough (and far cheaper than comparing shapes).
      */
     boolean describes(INDArray array) {
-      DataBuffer info = array.shapeInfoDataBuffer();
+      return describes(array.shapeInfoDataBuffer());
+    }
+
+    /** {@link #describes(INDArray)}, given the array's shape descriptor. */
+    boolean describes(DataBuffer info) {
       return info == buffer || info.address() == address;
     }
   }
