@@ -42,13 +42,14 @@ final class FusedStep {
   static final int BLOCK = ClipByGlobalNorm.CHUNK;
   /** Elements a thread takes at a time (whole blocks). */
   static final int PIECE = 64 * BLOCK;
+  /** Leaves from which the trees are scanned on several threads. */
+  private static final int SCAN_PARALLEL_MIN = 256;
 
   private final FusedPart part;
   private final int leaves;
   private final int total;
   private final int[] starts;
   private final ArrayShells.ShapeInfo[] shapes;
-  private final List<Object> gradLeaves;
   private final FloatStream grads = new FloatStream();
   private final List<Tree> trees = new ArrayList<>();
   /** C-order copies of inputs that were not contiguous; they must outlive the passes. */
@@ -58,7 +59,7 @@ final class FusedStep {
 
   /** One tree the step reads and writes: the params, or one state tree of a stage. */
   private static final class Tree {
-    final List<Object> leaves;
+    final LeafScan scan;
     final FloatStream input;
     /** The slab the whole input is, when it is one of this step's layout. */
     Lease inputLease;
@@ -66,22 +67,21 @@ final class FusedStep {
     FloatStream output;
     Lease lease;
 
-    Tree(List<Object> leaves, FloatStream input) {
-      this.leaves = leaves;
+    Tree(LeafScan scan, FloatStream input) {
+      this.scan = scan;
       this.input = input;
     }
   }
 
   private FusedStep(FusedPart part, int leaves, int total, int[] starts, ArrayShells.ShapeInfo[] shapes,
-      List<Object> gradLeaves) {
+      LeafScan gradScan) {
     this.part = part;
     this.leaves = leaves;
     this.total = total;
     this.starts = starts;
     this.shapes = shapes;
-    this.gradLeaves = gradLeaves;
     for (int i = 0; i < leaves; i++) {
-      LeafPointer lp = append(grads, (INDArray) gradLeaves.get(i), shapes[i]);
+      LeafPointer lp = append(grads, gradScan, i);
       if (lp != null) {
         gradLeases.put(lp.lease, true);
       }
@@ -96,6 +96,9 @@ final class FusedStep {
    * reported here, as an {@link IllegalArgumentException} naming it.
    */
   static <P> OptimizerStep<P> tryRun(AbstractTransformation tx, P params, OptState state, Object grads, boolean donate) {
+    if (!OffHeap.AVAILABLE) {
+      return null;
+    }
     FusedPart part;
     try {
       part = tx.fuse(state, Map.of());
@@ -108,48 +111,71 @@ final class FusedStep {
     }
     Flattened flat = UpdateTrees.NONE_IS_LEAF.flatten(grads);
     TreeDef def = flat.treeDef();
-    List<Object> g = flat.leaves();
-    List<Object> p;
-    List<List<Object>> stateLeaves = new ArrayList<>();
+    List<List<Object>> trees = new ArrayList<>();
+    trees.add(flat.leaves());
     try {
-      p = def.flattenUpTo(params);
+      trees.add(def.flattenUpTo(params));
       for (Object tree : part.stateTrees) {
-        stateLeaves.add(def.flattenUpTo(tree));
+        trees.add(def.flattenUpTo(tree));
       }
     } catch (TreeMismatchException e) {
       return null;
     }
-    FusedStep step = classify(part, g, p, stateLeaves, params, state, grads);
+    LeafScan[] scans = scan(trees);
+    if (scans == null) {
+      return null;
+    }
+    for (LeafScan s : scans) {
+      if (s.anyReleased) {
+        Donation.requireNotReleased(grads, "grads");
+        Donation.requireNotReleased(params, "params");
+        Donation.requireNotReleased(state, "the optimizer state");
+        return null;
+      }
+    }
+    FusedStep step = classify(part, scans);
     if (step == null) {
       return null;
     }
-    return step.run(def, donate, g);
+    return step.run(def, donate, flat.leaves());
   }
 
-  private static FusedStep classify(FusedPart part, List<Object> g, List<Object> p, List<List<Object>> stateLeaves,
-      Object params, OptState state, Object gradsTree) {
-    int leaves = g.size();
-    if (leaves == 0 || !OffHeap.AVAILABLE) {
+  /** The scans of the gradients', params' and state trees' leaves (both cores share them), or null when one fails. */
+  private static LeafScan[] scan(List<List<Object>> leafLists) {
+    LeafScan[] scans = new LeafScan[leafLists.size()];
+    int parts = leafLists.get(0).size() >= SCAN_PARALLEL_MIN ? Math.min(StepThreads.THREADS, scans.length) : 1;
+    StepThreads.run(parts, part -> {
+      for (int k = part; k < scans.length; k += parts) {
+        scans[k] = LeafScan.of(leafLists.get(k));
+      }
+    });
+    for (LeafScan s : scans) {
+      if (s == null) {
+        return null;
+      }
+    }
+    return scans;
+  }
+
+  /** {@code scans}: the gradients, the params, then each state tree. */
+  private static FusedStep classify(FusedPart part, LeafScan[] scans) {
+    LeafScan gradScan = scans[0];
+    LeafScan paramScan = scans[1];
+    int leaves = gradScan.size();
+    if (leaves == 0) {
       return null;
     }
     int[] starts = new int[leaves + 1];
     ArrayShells.ShapeInfo[] shapes = new ArrayShells.ShapeInfo[leaves];
     long total = 0;
     for (int i = 0; i < leaves; i++) {
-      if (!(g.get(i) instanceof INDArray gi) || !(p.get(i) instanceof INDArray pi)) {
+      LeafPointer own = paramScan.pointers[i];
+      ArrayShells.ShapeInfo shape = own != null ? own.shape : foreignShape(paramScan.arrays[i]);
+      if (shape == null || !fits(gradScan, i, shape)) {
         return null;
       }
-      if (Donation.isReleased(gi) || Donation.isReleased(pi) || anyReleased(stateLeaves, i)) {
-        Donation.requireNotReleased(gradsTree, "grads");
-        Donation.requireNotReleased(params, "params");
-        Donation.requireNotReleased(state, "the optimizer state");
-      }
-      ArrayShells.ShapeInfo shape = shapeOf(pi);
-      if (shape == null || !sameShape(gi, shape)) {
-        return null;
-      }
-      for (List<Object> s : stateLeaves) {
-        if (!(s.get(i) instanceof INDArray si) || !(ownLeaf(si, shape) != null || sameShape(si, shape))) {
+      for (int k = 2; k < scans.length; k++) {
+        if (scans[k].ownLeaf(i, shape) == null && !fits(scans[k], i, shape)) {
           return null;
         }
       }
@@ -160,81 +186,57 @@ final class FusedStep {
       starts[i + 1] = (int) total;
       shapes[i] = shape;
     }
-    FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, g);
-    step.trees.add(step.tree(p));
-    for (List<Object> s : stateLeaves) {
-      step.trees.add(step.tree(s));
+    FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, gradScan);
+    for (int k = 1; k < scans.length; k++) {
+      step.trees.add(step.tree(scans[k]));
     }
     return step;
   }
 
-  private static boolean anyReleased(List<List<Object>> stateLeaves, int i) {
-    for (List<Object> s : stateLeaves) {
-      if (s.get(i) instanceof INDArray a && Donation.isReleased(a)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The shared descriptor of a fusable array's shape, or null when it is not float32 or empty. */
-  private static ArrayShells.ShapeInfo shapeOf(INDArray a) {
-    LeafPointer lp = ownLeaf(a, null);
-    if (lp != null) {
-      return lp.shape;
-    }
+  private static ArrayShells.ShapeInfo foreignShape(INDArray a) {
     if (a.dataType() != DataType.FLOAT || a.isEmpty() || a.length() > Integer.MAX_VALUE) {
       return null;
     }
     return ArrayShells.float32(a.shape());
   }
 
-  private static boolean sameShape(INDArray a, ArrayShells.ShapeInfo shape) {
-    return shape.describes(a) || (a.dataType() == DataType.FLOAT && Arrays.equals(a.shape(), shape.shape()));
+  /** True when leaf {@code i} is float32 of {@code shape} (in any order or strides). */
+  private static boolean fits(LeafScan scan, int i, ArrayShells.ShapeInfo shape) {
+    INDArray a = scan.arrays[i];
+    return scan.hasDescriptor(i, shape) || (a.dataType() == DataType.FLOAT && Arrays.equals(a.shape(), shape.shape()));
   }
 
-  /**
-   * The pointer of {@code a} when it is one of the leaf arrays this step makes (of {@code shape},
-   * when given): a shell over a slab with exactly the descriptor it was made with.
-   */
-  private static LeafPointer ownLeaf(INDArray a, ArrayShells.ShapeInfo shape) {
-    if (a.data().pointer() instanceof LeafPointer lp && ArrayShells.hasDescriptor(a, lp.shape)
-        && (shape == null || lp.shape == shape)) {
-      return lp;
-    }
-    return null;
-  }
-
-  private Tree tree(List<Object> leafList) {
+  private Tree tree(LeafScan scan) {
     FloatStream in = new FloatStream();
     Lease common = null;
     boolean layout = true;
     for (int i = 0; i < leaves; i++) {
-      INDArray a = (INDArray) leafList.get(i);
-      LeafPointer lp = append(in, a, shapes[i]);
+      LeafPointer lp = append(in, scan, i);
       if (lp == null || lp.offset != starts[i] || (common != null && lp.lease != common)) {
         layout = false;
       } else {
         common = lp.lease;
       }
     }
-    Tree t = new Tree(leafList, in);
+    Tree t = new Tree(scan, in);
     t.inputLease = layout && common != null && common.slab.floats == total ? common : null;
     t.inPlace = t.inputLease;
     return t;
   }
 
-  /** Appends {@code a}'s elements to {@code stream}; returns its pointer when it is one of the pool's arrays. */
-  private LeafPointer append(FloatStream stream, INDArray a, ArrayShells.ShapeInfo shape) {
+  /** Appends leaf {@code i}'s elements to {@code stream}; returns its pointer when it is one of the pool's arrays. */
+  private LeafPointer append(FloatStream stream, LeafScan scan, int i) {
+    ArrayShells.ShapeInfo shape = shapes[i];
     int n = (int) shape.length();
-    LeafPointer lp = ownLeaf(a, shape);
-    if (lp != null) {
-      stream.append(lp.lease.slab.address + 4L * lp.offset, n);
+    LeafPointer lp = scan.ownLeaf(i, shape);
+    if (lp != null || scan.hasDescriptor(i, shape)) {
+      stream.append(scan.address[i], n);
       return lp;
     }
-    long address = LeafMemory.address(a, shape);
+    long address = LeafMemory.address(scan.arrays[i], shape);
     if (address < 0) {
-      INDArray copy = a.dup('c');
+      INDArray copy = scan.arrays[i].dup('c');
       copies.add(copy);
       address = LeafMemory.address(copy, shape);
     }
@@ -242,12 +244,15 @@ final class FusedStep {
     return null;
   }
 
+  /**
+   * Makes the new trees over the output memory first, while the leaves just scanned are still in
+   * cache, then runs the passes that fill that memory. Nothing can fail after the checks above; the
+   * released arrays' buffers stay reachable through the scans until the passes are done.
+   */
   private <P> OptimizerStep<P> run(TreeDef def, boolean donate, List<Object> g) {
     prepareOutputs(donate);
-    List<FusedPart.Stage> stages = resolveStages();
-    mainPass(stages);
     Object[][] out = new Object[trees.size()][leaves];
-    int parts = (long) leaves * trees.size() >= 256 ? StepThreads.THREADS : 1;
+    int parts = (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
     StepThreads.run(parts, part -> makeArrays(out, part, parts));
     List<Object> newStateTrees = new ArrayList<>(trees.size() - 1);
     for (int t = 1; t < trees.size(); t++) {
@@ -258,7 +263,8 @@ final class FusedStep {
     if (donate) {
       releaseDonated(g);
     }
-    // the passes read the inputs through raw addresses: keep the arrays alive until they are done
+    mainPass(resolveStages());
+    // the passes read the inputs through raw addresses: keep their buffers alive until they are done
     Reference.reachabilityFence(this);
     Reference.reachabilityFence(g);
     return new OptimizerStep<>(newParams, newState);
@@ -267,7 +273,7 @@ final class FusedStep {
   private void prepareOutputs(boolean donate) {
     IdentityHashMap<Lease, Boolean> taken = new IdentityHashMap<>(gradLeases);
     for (Tree t : trees) {
-      boolean inPlace = donate && t.inPlace != null && taken.put(t.inPlace, true) == null && releasable(t);
+      boolean inPlace = donate && t.inPlace != null && t.scan.releasable && taken.put(t.inPlace, true) == null;
       if (inPlace) {
         t.output = t.input;
       } else {
@@ -276,15 +282,6 @@ final class FusedStep {
         t.output = FloatStream.whole(t.lease.slab.address, total);
       }
     }
-  }
-
-  private boolean releasable(Tree t) {
-    for (Object leaf : t.leaves) {
-      if (!Donation.canRelease((INDArray) leaf)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The stages with the global norm filled in (a clip that does not trigger drops out). */
@@ -363,7 +360,7 @@ final class FusedStep {
       for (int i = from; i < to; i++) {
         DataBuffer data;
         if (tree.inPlace != null) {
-          data = ((INDArray) tree.leaves.get(i)).data();
+          data = tree.scan.data[i];
         } else {
           LeafPointer lp = new LeafPointer(tree.lease, starts[i], shapes[i]);
           data = Nd4j.createBuffer(lp, DataType.FLOAT, starts[i + 1] - starts[i], FloatIndexer.create(lp));
@@ -388,9 +385,8 @@ final class FusedStep {
       }
     }
     for (Tree t : trees) {
-      for (Object leaf : t.leaves) {
-        INDArray a = (INDArray) leaf;
-        if (!gradients.containsKey(a) && Donation.canRelease(a) && !Donation.isReleased(a)) {
+      for (INDArray a : t.scan.arrays) {
+        if (!gradients.containsKey(a) && Donation.canRelease(a)) {
           Donation.release(a);
         }
       }
