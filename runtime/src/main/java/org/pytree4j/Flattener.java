@@ -122,6 +122,14 @@ final class Flattener {
    */
   private record DictEntries(List<String> keys, Object[] values) {
     static DictEntries of(Map<?, ?> map) {
+      if (map instanceof SortedArrayMap dict) {
+        List<String> keys = dict.keyList();
+        Object[] values = new Object[keys.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = dict.valueAt(i);
+        }
+        return new DictEntries(keys, values);
+      }
       if (!naturallySorted(map)) {
         List<String> keys = sortedKeys(map);
         Object[] values = new Object[keys.size()];

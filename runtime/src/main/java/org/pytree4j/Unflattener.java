@@ -3,7 +3,6 @@ package org.pytree4j;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeMap;
 
 /** Rebuilds trees from a {@link TreeDef} and leaves. */
 final class Unflattener {
@@ -37,7 +36,7 @@ final class Unflattener {
         for (int i = 0; i < values.length; i++) {
           values[i] = buildChild(def, i, leaves, cursor);
         }
-        return Collections.unmodifiableSortedMap(new TreeMap<>(new SortedEntries(keys, values)));
+        return new SortedArrayMap(keys, values);
       }
       case SEQUENCE: {
         Object[] items = new Object[def.arity()];
