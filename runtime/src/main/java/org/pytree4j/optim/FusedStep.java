@@ -81,9 +81,9 @@ final class FusedStep {
     this.starts = starts;
     this.shapes = shapes;
     for (int i = 0; i < leaves; i++) {
-      LeafPointer lp = append(grads, gradScan, i);
-      if (lp != null) {
-        gradLeases.put(lp.lease, true);
+      Lease own = append(grads, gradScan, i);
+      if (own != null) {
+        gradLeases.put(own, true);
       }
     }
   }
@@ -169,13 +169,13 @@ final class FusedStep {
     ArrayShells.ShapeInfo[] shapes = new ArrayShells.ShapeInfo[leaves];
     long total = 0;
     for (int i = 0; i < leaves; i++) {
-      LeafPointer own = paramScan.pointers[i];
-      ArrayShells.ShapeInfo shape = own != null ? own.shape : foreignShape(paramScan.arrays[i]);
+      ArrayShells.ShapeInfo own = paramScan.ownShape(i);
+      ArrayShells.ShapeInfo shape = own != null ? own : foreignShape(paramScan.arrays[i]);
       if (shape == null || !fits(gradScan, i, shape)) {
         return null;
       }
       for (int k = 2; k < scans.length; k++) {
-        if (scans[k].ownLeaf(i, shape) == null && !fits(scans[k], i, shape)) {
+        if (!scans[k].isOwn(i, shape) && !fits(scans[k], i, shape)) {
           return null;
         }
       }
@@ -212,11 +212,11 @@ final class FusedStep {
     Lease common = null;
     boolean layout = true;
     for (int i = 0; i < leaves; i++) {
-      LeafPointer lp = append(in, scan, i);
-      if (lp == null || lp.offset != starts[i] || (common != null && lp.lease != common)) {
+      Lease own = append(in, scan, i);
+      if (own == null || scan.ownOffset[i] != starts[i] || (common != null && own != common)) {
         layout = false;
       } else {
-        common = lp.lease;
+        common = own;
       }
     }
     Tree t = new Tree(scan, in);
@@ -225,14 +225,13 @@ final class FusedStep {
     return t;
   }
 
-  /** Appends leaf {@code i}'s elements to {@code stream}; returns its pointer when it is one of the pool's arrays. */
-  private LeafPointer append(FloatStream stream, LeafScan scan, int i) {
+  /** Appends leaf {@code i}'s elements to {@code stream}; returns its slab's lease when it is one of the pool's arrays. */
+  private Lease append(FloatStream stream, LeafScan scan, int i) {
     ArrayShells.ShapeInfo shape = shapes[i];
     int n = (int) shape.length();
-    LeafPointer lp = scan.ownLeaf(i, shape);
-    if (lp != null || scan.hasDescriptor(i, shape)) {
+    if (scan.hasDescriptor(i, shape)) {
       stream.append(scan.address[i], n);
-      return lp;
+      return scan.isOwn(i, shape) ? scan.ownLease[i] : null;
     }
     long address = LeafMemory.address(scan.arrays[i], shape);
     if (address < 0) {
@@ -251,9 +250,15 @@ final class FusedStep {
    */
   private <P> OptimizerStep<P> run(TreeDef def, boolean donate, List<Object> g) {
     prepareOutputs(donate);
-    Object[][] out = new Object[trees.size()][leaves];
+    INDArray[][] out = new INDArray[trees.size()][leaves];
+    DataBuffer[][] buffers = new DataBuffer[trees.size()][leaves];
     int parts = (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
-    StepThreads.run(parts, part -> makeArrays(out, part, parts));
+    StepThreads.run(parts, part -> makeArrays(out, buffers, part, parts));
+    for (int t = 0; t < trees.size(); t++) {
+      Tree tree = trees.get(t);
+      Lease lease = tree.inPlace != null ? tree.inPlace : tree.lease;
+      lease.made = new Lease.LeafArrays(out[t], buffers[t], shapes, starts);
+    }
     List<Object> newStateTrees = new ArrayList<>(trees.size() - 1);
     for (int t = 1; t < trees.size(); t++) {
       newStateTrees.add(def.unflatten(Arrays.asList(out[t])));
@@ -352,7 +357,7 @@ final class FusedStep {
   }
 
   /** The leaf arrays of every output tree, for leaves of part {@code part} (of {@code parts}). */
-  private void makeArrays(Object[][] out, int part, int parts) {
+  private void makeArrays(INDArray[][] out, DataBuffer[][] buffers, int part, int parts) {
     int from = (int) ((long) leaves * part / parts);
     int to = (int) ((long) leaves * (part + 1) / parts);
     for (int t = 0; t < trees.size(); t++) {
@@ -365,6 +370,7 @@ final class FusedStep {
           LeafPointer lp = new LeafPointer(tree.lease, starts[i], shapes[i]);
           data = Nd4j.createBuffer(lp, DataType.FLOAT, starts[i + 1] - starts[i], FloatIndexer.create(lp));
         }
+        buffers[t][i] = data;
         out[t][i] = ArrayShells.wrap(data, shapes[i]);
       }
     }

@@ -1,45 +1,104 @@
 package org.pytree4j.optim;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What a fused step needs to know about each leaf of one tree, gathered level by level: every
- * array, then every array's buffer, then every buffer's pointer. In a tree of many small leaves
- * each of these objects is a cache miss; a short loop over one level lets the CPU wait for many
- * misses at once, where one loop following each leaf's chain of objects waits for them one by one.
+ * What a fused step needs to know about each leaf of one tree. In a tree of many small leaves each
+ * object behind a leaf (the array, its buffer, the buffer's pointer) is a cache miss, so:
+ * <ul>
+ *   <li>a tree that is exactly the leaf arrays an earlier step made over one slab (the params and
+ *       state a training loop passes back) is recognised from the slab's record of them
+ *       ({@link Lease#made}): each leaf is compared by identity and its array read once, to see
+ *       that it still holds the buffer and descriptor it was made with and was not closed;</li>
+ *   <li>any other tree is read level by level: every array, then every array's buffer, then every
+ *       buffer's pointer. A short loop over one level lets the CPU wait for many misses at once,
+ *       where one loop following each leaf's chain of objects waits for them one by one.</li>
+ * </ul>
  */
 final class LeafScan {
+  /** {@code BaseNDArray.released}, read without touching the array's buffer; null if not found. */
+  private static final VarHandle RELEASED = releasedField();
+
   final INDArray[] arrays;
   final DataBuffer[] data;
-  final DataBuffer[] shapeInfo;
-  /** The native address of each leaf's shape descriptor. */
-  private final long[] shapeInfoAddress;
   /** The address of element 0 of each leaf, as its buffer places it (its pointer plus its offset). */
   final long[] address;
-  /** Each leaf's pointer when it is one of the pool's leaf arrays, else null ({@link #ownLeaf}). */
-  final LeafPointer[] pointers;
+  /** For each leaf that is one of the pool's leaf arrays: its descriptor, slab and offset in it; else null. */
+  private final ArrayShells.ShapeInfo[] ownShape;
+  final Lease[] ownLease;
+  final int[] ownOffset;
+  /** Each leaf's shape descriptor and its native address (null when every leaf is one of the pool's). */
+  private final DataBuffer[] shapeInfo;
+  private final long[] shapeInfoAddress;
   /** True when some leaf was donated or closed. */
   final boolean anyReleased;
   /** True when every leaf can be released after a donating step ({@link Donation#canRelease}). */
   final boolean releasable;
 
-  private LeafScan(INDArray[] arrays, DataBuffer[] data, DataBuffer[] shapeInfo, long[] shapeInfoAddress,
-      long[] address, LeafPointer[] pointers, boolean anyReleased, boolean releasable) {
+  private LeafScan(INDArray[] arrays, DataBuffer[] data, long[] address, ArrayShells.ShapeInfo[] ownShape,
+      Lease[] ownLease, int[] ownOffset, DataBuffer[] shapeInfo, long[] shapeInfoAddress, boolean anyReleased,
+      boolean releasable) {
     this.arrays = arrays;
     this.data = data;
+    this.address = address;
+    this.ownShape = ownShape;
+    this.ownLease = ownLease;
+    this.ownOffset = ownOffset;
     this.shapeInfo = shapeInfo;
     this.shapeInfoAddress = shapeInfoAddress;
-    this.address = address;
-    this.pointers = pointers;
     this.anyReleased = anyReleased;
     this.releasable = releasable;
   }
 
-  /** The scan of {@code leaves}, or null when one of them is not an {@link INDArray}. */
+  /** The scan of {@code leaves}, or null when one of them is not an {@link INDArray} (or has no buffer). */
   static LeafScan of(List<Object> leaves) {
+    LeafScan made = ofArraysMade(leaves);
+    return made != null ? made : ofAny(leaves);
+  }
+
+  /** The scan of a tree that is exactly the arrays an earlier step made over one slab, or null. */
+  private static LeafScan ofArraysMade(List<Object> leaves) {
+    int n = leaves.size();
+    if (RELEASED == null || n == 0 || !(leaves.get(0) instanceof BaseNDArray first) || (boolean) RELEASED.get(first)
+        || first.data() == null || first.data().wasClosed() || !(first.data().pointer() instanceof LeafPointer lp)) {
+      return null;
+    }
+    Lease.LeafArrays made = lp.lease.made;
+    if (made == null || made.arrays().length != n) {
+      return null;
+    }
+    INDArray[] arrays = made.arrays();
+    DataBuffer[] data = made.data();
+    ArrayShells.ShapeInfo[] shapes = made.shapes();
+    for (int i = 0; i < n; i++) {
+      if (leaves.get(i) != arrays[i]) {
+        return null;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      BaseNDArray a = (BaseNDArray) arrays[i];
+      if (a.data() != data[i] || a.shapeInfoDataBuffer() != shapes[i].buffer() || (boolean) RELEASED.get(a)) {
+        return null;
+      }
+    }
+    long[] address = new long[n];
+    Lease[] leases = new Lease[n];
+    long base = lp.lease.slab.address;
+    int[] starts = made.starts();
+    for (int i = 0; i < n; i++) {
+      address[i] = base + 4L * starts[i];
+      leases[i] = lp.lease;
+    }
+    return new LeafScan(arrays, data, address, shapes, leases, starts, null, null, false, true);
+  }
+
+  private static LeafScan ofAny(List<Object> leaves) {
     int n = leaves.size();
     INDArray[] arrays = new INDArray[n];
     DataBuffer[] data = new DataBuffer[n];
@@ -72,37 +131,51 @@ final class LeafScan {
     }
     long[] address = new long[n];
     long[] shapeInfoAddress = new long[n];
-    LeafPointer[] pointers = new LeafPointer[n];
+    ArrayShells.ShapeInfo[] ownShape = new ArrayShells.ShapeInfo[n];
+    Lease[] ownLease = new Lease[n];
+    int[] ownOffset = new int[n];
     for (int i = 0; i < n; i++) {
       shapeInfoAddress[i] = rawShapeInfo[i].address();
       Pointer p = raw[i];
       if (p != null) {
         address[i] = p.address() + 4L * offsets[i];
         if (p instanceof LeafPointer lp && shapeInfo[i] == lp.shape.buffer()) {
-          pointers[i] = lp;
+          ownShape[i] = lp.shape;
+          ownLease[i] = lp.lease;
+          ownOffset[i] = lp.offset;
         }
       }
     }
-    return new LeafScan(arrays, data, shapeInfo, shapeInfoAddress, address, pointers, anyReleased, releasable);
+    return new LeafScan(arrays, data, address, ownShape, ownLease, ownOffset, shapeInfo, shapeInfoAddress,
+        anyReleased, releasable);
   }
 
   int size() {
     return arrays.length;
   }
 
-  /** Leaf {@code i}'s pointer when it is one of the leaf arrays the pool's steps make, with {@code shape}. */
-  LeafPointer ownLeaf(int i, ArrayShells.ShapeInfo shape) {
-    LeafPointer lp = pointers[i];
-    return lp != null && lp.shape == shape ? lp : null;
+  /** The descriptor leaf {@code i} was made with when it is one of the pool's leaf arrays, else null. */
+  ArrayShells.ShapeInfo ownShape(int i) {
+    return ownShape[i];
+  }
+
+  /** True when leaf {@code i} is one of the pool's leaf arrays, made with {@code shape}. */
+  boolean isOwn(int i, ArrayShells.ShapeInfo shape) {
+    return ownShape[i] == shape;
   }
 
   /** True when leaf {@code i} is a float32 C-order array of exactly {@code shape} with default strides. */
   boolean hasDescriptor(int i, ArrayShells.ShapeInfo shape) {
-    return shapeInfo[i] == shape.buffer() || shapeInfoAddress[i] == shape.address();
+    return ownShape[i] == shape
+        || (shapeInfo != null && (shapeInfo[i] == shape.buffer() || shapeInfoAddress[i] == shape.address()));
   }
 
-  /** Keeps the arrays' buffers reachable (their memory is read by address) until this point. */
-  void keepAlive() {
-    java.lang.ref.Reference.reachabilityFence(data);
+  private static VarHandle releasedField() {
+    try {
+      return MethodHandles.privateLookupIn(BaseNDArray.class, MethodHandles.lookup())
+          .findVarHandle(BaseNDArray.class, "released", boolean.class);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 }

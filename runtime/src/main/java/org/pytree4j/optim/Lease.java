@@ -1,5 +1,8 @@
 package org.pytree4j.optim;
 
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
  * A {@link Slab} lent out for the arrays of one output tree. Every array made over it refers to
  * this object (through its {@link LeafPointer}), so the slab goes back to the pool only once none
@@ -7,8 +10,17 @@ package org.pytree4j.optim;
  */
 final class Lease {
   final Slab slab;
+  /**
+   * The leaf arrays the latest step made over this slab, so that the next step recognises them
+   * without reading each one's buffer ({@link LeafScan}). It refers back to arrays that refer to
+   * this lease: a cycle, which the collector frees as a whole.
+   */
+  volatile LeafArrays made;
 
   Lease(Slab slab) {
     this.slab = slab;
   }
+
+  /** Leaf {@code i} is {@code arrays[i]}, over {@code data[i]}, made with {@code shapes[i]}, from element {@code starts[i]}. */
+  record LeafArrays(INDArray[] arrays, DataBuffer[] data, ArrayShells.ShapeInfo[] shapes, int[] starts) {}
 }

@@ -308,6 +308,41 @@ class FusedStepTest {
     assertTrue(e.getMessage().startsWith("params at ['w'] was donated"), e.getMessage());
   }
 
+  /**
+   * A step recognises a tree of exactly the arrays an earlier step made without reading each one's
+   * buffer; arrays moved to other keys, given another buffer, or closed since are seen for what they are.
+   */
+  @Test
+  void arraysAnEarlierStepMadeAreRecognisedOnlyWhileUnchanged() {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(31);
+    Map<String, Object> params = Map.of("a", Arrays32.random(r, 1, 5), "b", Arrays32.random(r, 1, 5),
+        "c", Arrays32.random(r, 1, 3));
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
+    Map<String, Object> made = first.params();
+    Map<String, Object> grads = gradsLike(params, r);
+
+    Map<String, Object> swapped = Map.of("a", made.get("b"), "b", made.get("a"), "c", made.get("c"));
+    assertFusedStepIsTheReference(tx, swapped, first.state(), grads);
+
+    ((org.nd4j.linalg.api.ndarray.BaseNDArray) made.get("c")).setData(Nd4j.createFromArray(7f, 8f, 9f).data());
+    assertFusedStepIsTheReference(tx, made, first.state(), grads);
+
+    ((INDArray) made.get("a")).close();
+    IllegalArgumentException closed = assertThrows(IllegalArgumentException.class,
+        () -> Optax.step(tx, made, first.state(), grads));
+    assertTrue(closed.getMessage().startsWith("params at ['a'] was donated"), closed.getMessage());
+  }
+
+  private static void assertFusedStepIsTheReference(
+      GradientTransformation tx, Map<String, Object> params, OptState state, Map<String, Object> grads) {
+    OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
+    UpdateResult ref = tx.update(grads, state, params);
+    Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
+    Arrays32.assertSameBits(ref.state(), fused.state(), "state");
+    assertTrue(pooled(fused.params()), "the step was fused");
+  }
+
   // ---- helpers ----
 
   /** True when every array of {@code tree} lives in the optimizer's pooled memory (the step was fused). */
