@@ -3,7 +3,6 @@ package org.pytree4j.optim;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,42 +98,25 @@ final class ArrayShells {
   /**
    * The backend's no-argument constructor, then the buffer, the native descriptor and the shared
    * {@code JvmShapeInfo} stored into their fields (what its three-argument constructor does, minus
-   * decoding the descriptor again). Static finals, so that the JIT inlines them.
+   * decoding the descriptor again), as plain stores ({@link ArrayFields}). Static final, so that the
+   * JIT inlines it.
    */
   private static final class FieldShells {
-    static final MethodHandle CREATE;
-    static final VarHandle DATA;
-    static final VarHandle SHAPE_INFORMATION;
-    static final VarHandle JVM_SHAPE_INFO;
+    static final MethodHandle CREATE = ArrayFields.AVAILABLE ? noArgumentConstructor() : null;
 
-    static {
-      MethodHandle create = null;
-      VarHandle data = null;
-      VarHandle shapeInformation = null;
-      VarHandle jvmShapeInfo = null;
+    private static MethodHandle noArgumentConstructor() {
       try {
-        create = MethodHandles.publicLookup()
+        return MethodHandles.publicLookup()
             .findConstructor(backendArrayClass(), MethodType.methodType(void.class))
             .asType(MethodType.methodType(BaseNDArray.class));
-        MethodHandles.Lookup fields = MethodHandles.privateLookupIn(BaseNDArray.class, MethodHandles.lookup());
-        data = fields.findVarHandle(BaseNDArray.class, "data", DataBuffer.class);
-        shapeInformation = fields.findVarHandle(BaseNDArray.class, "shapeInformation", DataBuffer.class);
-        jvmShapeInfo = fields.findVarHandle(BaseNDArray.class, "jvmShapeInfo", JvmShapeInfo.class);
       } catch (ReflectiveOperationException | RuntimeException e) {
-        create = null;
+        return null;
       }
-      CREATE = create;
-      DATA = data;
-      SHAPE_INFORMATION = shapeInformation;
-      JVM_SHAPE_INFO = jvmShapeInfo;
     }
 
     static INDArray make(DataBuffer buffer, ShapeInfo shape) throws Throwable {
       BaseNDArray a = (BaseNDArray) CREATE.invokeExact();
-      // plain stores, as in the constructor: the array is published by whoever hands it over
-      DATA.set(a, buffer);
-      SHAPE_INFORMATION.set(a, shape.buffer());
-      JVM_SHAPE_INFO.set(a, shape.jvm());
+      ArrayFields.setAll(a, buffer, shape.buffer(), shape.jvm());
       return a;
     }
   }

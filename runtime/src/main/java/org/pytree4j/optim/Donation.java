@@ -30,6 +30,24 @@ final class Donation {
     ((BaseNDArray) array).setData(released(array.dataType()));
   }
 
+  /**
+   * {@link #release} for many float32 arrays at once (those that {@link #canRelease}), with plain stores
+   * and one fence after them all: one at a time, each store would wait for its array's cache line.
+   */
+  static void releaseFloat32(INDArray[] arrays, java.util.Set<Object> except) {
+    DataBuffer released = released(DataType.FLOAT);
+    for (INDArray a : arrays) {
+      if (canRelease(a) && !except.contains(a)) {
+        if (ArrayFields.AVAILABLE) {
+          ArrayFields.setData((BaseNDArray) a, released);
+        } else {
+          ((BaseNDArray) a).setData(released);
+        }
+      }
+    }
+    ArrayFields.publish();
+  }
+
   /** True when {@code array} was donated (or closed) and must not be used. */
   static boolean isReleased(INDArray array) {
     return array.wasClosed();

@@ -3,9 +3,11 @@ package org.pytree4j.optim;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -252,7 +254,10 @@ final class FusedStep {
     prepareOutputs(donate);
     INDArray[][] out = new INDArray[trees.size()][leaves];
     DataBuffer[][] buffers = new DataBuffer[trees.size()][leaves];
-    int parts = (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
+    // new buffers are worth both cores; shells over existing ones are not (ND4J numbers every new array
+    // from one shared counter, which the cores would fight over)
+    boolean newBuffers = trees.stream().anyMatch(t -> t.inPlace == null);
+    int parts = newBuffers && (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
     StepThreads.run(parts, part -> makeArrays(out, buffers, part, parts));
     for (int t = 0; t < trees.size(); t++) {
       Tree tree = trees.get(t);
@@ -384,18 +389,12 @@ final class FusedStep {
     for (Tree t : trees) {
       overlapPossible |= t.inputLease == null;
     }
-    IdentityHashMap<Object, Boolean> gradients = new IdentityHashMap<>();
+    Set<Object> gradients = Collections.newSetFromMap(new IdentityHashMap<>());
     if (overlapPossible) {
-      for (Object leaf : g) {
-        gradients.put(leaf, true);
-      }
+      gradients.addAll(g);
     }
     for (Tree t : trees) {
-      for (INDArray a : t.scan.arrays) {
-        if (!gradients.containsKey(a) && Donation.canRelease(a)) {
-          Donation.release(a);
-        }
-      }
+      Donation.releaseFloat32(t.scan.arrays, gradients);
     }
   }
 }

@@ -1,16 +1,13 @@
 package org.pytree4j.optim;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
 
 /**
  * Bulk copies between native memory (an ND4J buffer's address) and Java float arrays, through
  * {@code sun.misc.Unsafe.copyMemory} as JavaCPP's raw indexers do. Going through NIO instead would
- * cost a new {@code ByteBuffer} (about 1 us) per leaf and step. Looked up reflectively so that the
- * runtime compiles without internal-API warnings; when it is missing, {@link #AVAILABLE} is false
- * and optimizer steps run unfused.
+ * cost a new {@code ByteBuffer} (about 1 us) per leaf and step. When it is missing ({@link UnsafeAccess}),
+ * {@link #AVAILABLE} is false and optimizer steps run unfused.
  */
 final class OffHeap {
   static final boolean AVAILABLE;
@@ -18,24 +15,18 @@ final class OffHeap {
   private static final long FLOAT_BASE;
 
   static {
-    MethodHandle copy = null;
+    MethodHandle copy = UnsafeAccess.method("copyMemory",
+        MethodType.methodType(void.class, Object.class, long.class, Object.class, long.class, long.class));
+    MethodHandle baseOffset = UnsafeAccess.method("arrayBaseOffset", MethodType.methodType(int.class, Class.class));
     long base = 0;
     try {
-      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-      Field field = unsafeClass.getDeclaredField("theUnsafe");
-      field.setAccessible(true);
-      Object unsafe = field.get(null);
-      copy = MethodHandles.lookup()
-          .findVirtual(unsafeClass, "copyMemory",
-              MethodType.methodType(void.class, Object.class, long.class, Object.class, long.class, long.class))
-          .bindTo(unsafe);
-      base = ((Number) unsafeClass.getMethod("arrayBaseOffset", Class.class).invoke(unsafe, float[].class)).longValue();
-    } catch (ReflectiveOperationException | RuntimeException e) {
+      base = baseOffset == null ? 0 : (int) baseOffset.invokeExact(float[].class);
+    } catch (Throwable e) {
       copy = null;
     }
-    COPY = copy;
+    COPY = baseOffset == null ? null : copy;
     FLOAT_BASE = base;
-    AVAILABLE = copy != null;
+    AVAILABLE = COPY != null;
   }
 
   private OffHeap() {}

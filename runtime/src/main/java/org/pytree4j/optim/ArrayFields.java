@@ -1,0 +1,62 @@
+package org.pytree4j.optim;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.BaseNDArray;
+import org.nd4j.linalg.api.ndarray.JvmShapeInfo;
+
+/**
+ * Plain stores into the fields of ND4J's {@code BaseNDArray}: its buffer, native descriptor and Java
+ * view of the descriptor. For arrays made or released by the thousand, what the public ways cost is
+ * most of the work: {@code setData} is a volatile store (each one waits for the array's cache line),
+ * and a {@code VarHandle} or setter checks the value against the field's interface type, which on
+ * this JDK scans the class's interfaces every time. Whoever stores this way publishes the arrays
+ * afterwards (a step returns them through a thread join; {@link #publish} for the rest).
+ */
+final class ArrayFields {
+  private static final MethodHandle PUT = UnsafeAccess.method("putObject",
+      MethodType.methodType(void.class, Object.class, long.class, Object.class));
+  private static final long DATA = offset("data", DataBuffer.class);
+  private static final long SHAPE_INFORMATION = offset("shapeInformation", DataBuffer.class);
+  private static final long JVM_SHAPE_INFO = offset("jvmShapeInfo", JvmShapeInfo.class);
+  /** True when the fields were found; otherwise callers use ND4J's own ways. */
+  static final boolean AVAILABLE = PUT != null && DATA >= 0 && SHAPE_INFORMATION >= 0 && JVM_SHAPE_INFO >= 0;
+
+  private ArrayFields() {}
+
+  private static long offset(String name, Class<?> type) {
+    try {
+      Field f = BaseNDArray.class.getDeclaredField(name);
+      return f.getType() == type ? UnsafeAccess.fieldOffset(f) : -1;
+    } catch (NoSuchFieldException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** {@code a.data = data}. */
+  static void setData(BaseNDArray a, DataBuffer data) {
+    put(a, DATA, data);
+  }
+
+  /** Sets all three fields of a new array {@code a}. */
+  static void setAll(BaseNDArray a, DataBuffer data, DataBuffer shapeInformation, JvmShapeInfo jvmShapeInfo) {
+    put(a, DATA, data);
+    put(a, SHAPE_INFORMATION, shapeInformation);
+    put(a, JVM_SHAPE_INFO, jvmShapeInfo);
+  }
+
+  /** Makes the stores before it visible before any store after it. */
+  static void publish() {
+    java.lang.invoke.VarHandle.releaseFence();
+  }
+
+  private static void put(Object target, long offset, Object value) {
+    try {
+      PUT.invokeExact(target, offset, value);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
