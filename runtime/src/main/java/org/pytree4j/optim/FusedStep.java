@@ -25,8 +25,10 @@ import org.pytree4j.TreeMismatchException;
  *   <li>Ravel: the leaves of each tree are one run of elements ({@link FloatStream}), read where they
  *       lie in native memory ({@link LeafMemory}); the new params and each new state tree are written
  *       into one pooled slab each ({@link SlabPool}), and their leaf arrays are cheap shells over it
- *       ({@link LeafPointer}, {@link ArrayShells}). Per leaf the checks are mostly one comparison of
- *       shape descriptors, because many-leaf trees are dominated by per-leaf costs.</li>
+ *       ({@link LeafPointer}, {@link ArrayShells}). Many-leaf trees are dominated by per-leaf costs,
+ *       mostly cache misses on the objects behind each leaf: the leaves are read level by level, a
+ *       tree of the arrays an earlier step made is recognised from its slab's record of them
+ *       ({@link LeafScan}), and the new trees are made before the passes evict what was just read.</li>
  *   <li>Fuse: blocks of {@value #BLOCK} elements are copied into scratch arrays, every stage and
  *       {@code p + u} run on them, and the results are copied out: each input is read once and each
  *       output written once. A leading {@code clip_by_global_norm} adds one read of the gradients.
