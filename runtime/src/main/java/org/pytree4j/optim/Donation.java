@@ -37,7 +37,8 @@ final class Donation {
   static void releaseFloat32(INDArray[] arrays, java.util.Set<Object> except) {
     DataBuffer released = released(DataType.FLOAT);
     for (INDArray a : arrays) {
-      if (canRelease(a) && !except.contains(a)) {
+      // an empty set is not asked: asking would give every array an identity hash, one CAS each
+      if (canRelease(a) && (except.isEmpty() || !except.contains(a))) {
         if (ArrayFields.AVAILABLE) {
           ArrayFields.setData((BaseNDArray) a, released);
         } else {
