@@ -203,6 +203,52 @@ class BadInputTest {
     assertStillUsable(tx, state, grads, params);
   }
 
+  /** {@code Optax.step} checks grads against params before computing, for any transformation, donating or not. */
+  @Test
+  void stepWithGradsOfAnotherStructure() {
+    GradientTransformation known = adam(1e-3);
+    GradientTransformation foreign = new GradientTransformation() {
+      @Override
+      public OptState init(Object p) {
+        return known.init(p);
+      }
+
+      @Override
+      public UpdateResult update(Object updates, OptState state, Object p) {
+        return known.update(updates, state, p);
+      }
+    };
+    Map<String, Object> renamed = Map.of("dense", Map.of("kernel", kernel.mul(0.1), "b", bias.mul(0.1)));
+    for (GradientTransformation tx : List.of(known, foreign)) {
+      OptState state = tx.init(params);
+      for (boolean donate : new boolean[] {false, true}) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> {
+              if (donate) {
+                Optax.stepDonating(tx, params, state, renamed);
+              } else {
+                Optax.step(tx, params, state, renamed);
+              }
+            });
+        assertTrue(e.getMessage().startsWith("grads do not match params at ['dense']: expected dict with keys"
+            + " ['bias', 'kernel'] but found keys ['b', 'kernel']; missing ['bias']; unexpected ['b']"), e.getMessage());
+        assertTrue(e.getMessage().contains("params structure: PyTreeDef({'dense': {'bias': *, 'kernel': *}})"),
+            e.getMessage());
+      }
+      assertStillUsable(tx, state, grads, params);
+      assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), boxed(kernel.dup().data().asDouble()),
+          "the donated params were not released or overwritten");
+    }
+  }
+
+  private static List<Double> boxed(double[] values) {
+    List<Double> out = new java.util.ArrayList<>();
+    for (double v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
   @Test
   void applyUpdatesOfAnotherShape() {
     Map<String, Object> bad = Map.of("dense", Map.of("kernel", kernel, "bias", Arrays32.vec(1, 2)));
