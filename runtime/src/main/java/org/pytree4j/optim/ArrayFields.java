@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.JvmShapeInfo;
 
 /**
- * Plain stores into the fields of ND4J's {@code BaseNDArray}: its buffer, native descriptor and Java
- * view of the descriptor. For arrays made or released by the thousand, what the public ways cost is
+ * Plain access to the fields of ND4J's {@code BaseNDArray}: stores into its buffer, native descriptor
+ * and Java view of the descriptor, and reads of its own closed flag. For arrays made or released by the thousand, what the public ways cost is
  * most of the work: {@code setData} is a volatile store (each one waits for the array's cache line),
  * and a {@code VarHandle} or setter checks the value against the field's interface type, which on
  * this JDK scans the class's interfaces every time. Whoever stores this way publishes the arrays
@@ -21,8 +21,12 @@ final class ArrayFields {
   private static final long DATA = offset("data", DataBuffer.class);
   private static final long SHAPE_INFORMATION = offset("shapeInformation", DataBuffer.class);
   private static final long JVM_SHAPE_INFO = offset("jvmShapeInfo", JvmShapeInfo.class);
+  private static final MethodHandle GET_BOOLEAN = UnsafeAccess.method("getBoolean",
+      MethodType.methodType(boolean.class, Object.class, long.class));
+  private static final long RELEASED = offset("released", boolean.class);
   /** True when the fields were found; otherwise callers use ND4J's own ways. */
-  static final boolean AVAILABLE = PUT != null && DATA >= 0 && SHAPE_INFORMATION >= 0 && JVM_SHAPE_INFO >= 0;
+  static final boolean AVAILABLE = PUT != null && GET_BOOLEAN != null && DATA >= 0 && SHAPE_INFORMATION >= 0
+      && JVM_SHAPE_INFO >= 0 && RELEASED >= 0;
 
   private ArrayFields() {}
 
@@ -35,9 +39,25 @@ final class ArrayFields {
     }
   }
 
-  /** {@code a.data = data}. */
+  /** {@code a.data = data} (ND4J's volatile {@code setData} when the fields were not found). */
   static void setData(BaseNDArray a, DataBuffer data) {
-    put(a, DATA, data);
+    if (AVAILABLE) {
+      put(a, DATA, data);
+    } else {
+      a.setData(data);
+    }
+  }
+
+  /**
+   * The array's own closed flag, read without loading its buffer ({@code wasClosed()} also asks the
+   * buffer); callers check {@link #AVAILABLE} first.
+   */
+  static boolean released(BaseNDArray a) {
+    try {
+      return (boolean) GET_BOOLEAN.invokeExact((Object) a, RELEASED);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Sets all three fields of a new array {@code a}. */

@@ -39,11 +39,7 @@ final class Donation {
     for (INDArray a : arrays) {
       // an empty set is not asked: asking would give every array an identity hash, one CAS each
       if (canRelease(a) && (except.isEmpty() || !except.contains(a))) {
-        if (ArrayFields.AVAILABLE) {
-          ArrayFields.setData((BaseNDArray) a, released);
-        } else {
-          ((BaseNDArray) a).setData(released);
-        }
+        ArrayFields.setData((BaseNDArray) a, released);
       }
     }
     ArrayFields.publish();

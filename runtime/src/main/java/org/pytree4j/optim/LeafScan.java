@@ -1,7 +1,5 @@
 package org.pytree4j.optim;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -22,9 +20,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  */
 final class LeafScan {
-  /** {@code BaseNDArray.released}, read without touching the array's buffer; null if not found. */
-  private static final VarHandle RELEASED = releasedField();
-
   final INDArray[] arrays;
   final DataBuffer[] data;
   /** The address of element 0 of each leaf, as its buffer places it (its pointer plus its offset). */
@@ -65,7 +60,7 @@ final class LeafScan {
   /** The scan of a tree that is exactly the arrays an earlier step made over one slab, or null. */
   private static LeafScan ofArraysMade(List<Object> leaves) {
     int n = leaves.size();
-    if (RELEASED == null || n == 0 || !(leaves.get(0) instanceof BaseNDArray first) || (boolean) RELEASED.get(first)
+    if (!ArrayFields.AVAILABLE || n == 0 || !(leaves.get(0) instanceof BaseNDArray first) || ArrayFields.released(first)
         || first.data() == null || first.data().wasClosed() || !(first.data().pointer() instanceof LeafPointer lp)) {
       return null;
     }
@@ -83,7 +78,7 @@ final class LeafScan {
     }
     for (int i = 0; i < n; i++) {
       BaseNDArray a = (BaseNDArray) arrays[i];
-      if (a.data() != data[i] || a.shapeInfoDataBuffer() != shapes[i].buffer() || (boolean) RELEASED.get(a)) {
+      if (a.data() != data[i] || a.shapeInfoDataBuffer() != shapes[i].buffer() || ArrayFields.released(a)) {
         return null;
       }
     }
@@ -168,14 +163,5 @@ final class LeafScan {
   boolean hasDescriptor(int i, ArrayShells.ShapeInfo shape) {
     return ownShape[i] == shape
         || (shapeInfo != null && (shapeInfo[i] == shape.buffer() || shapeInfoAddress[i] == shape.address()));
-  }
-
-  private static VarHandle releasedField() {
-    try {
-      return MethodHandles.privateLookupIn(BaseNDArray.class, MethodHandles.lookup())
-          .findVarHandle(BaseNDArray.class, "released", boolean.class);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
   }
 }

@@ -18,13 +18,13 @@ final class OffHeap {
     MethodHandle copy = UnsafeAccess.method("copyMemory",
         MethodType.methodType(void.class, Object.class, long.class, Object.class, long.class, long.class));
     MethodHandle baseOffset = UnsafeAccess.method("arrayBaseOffset", MethodType.methodType(int.class, Class.class));
-    long base = 0;
+    long base = -1;
     try {
-      base = baseOffset == null ? 0 : (int) baseOffset.invokeExact(float[].class);
+      base = baseOffset == null ? -1 : (int) baseOffset.invokeExact(float[].class);
     } catch (Throwable e) {
-      copy = null;
+      base = -1;
     }
-    COPY = baseOffset == null ? null : copy;
+    COPY = base < 0 ? null : copy;
     FLOAT_BASE = base;
     AVAILABLE = COPY != null;
   }
