@@ -104,6 +104,13 @@ final class Flattener {
       Map<?, ?> map, Predicate<Object> isLeaf, List<Object> leaves, List<KeyPath> paths, KeyPath path) {
     DictEntries entries = DictEntries.of(map);
     TreeDef[] defs = new TreeDef[entries.keys.size()];
+    if (allArrays(entries.values)) {
+      // an array is a leaf whatever the predicate says: no walk, no call per leaf
+      for (int i = 0; i < defs.length; i++) {
+        defs[i] = leaf(entries.values[i], leaves, paths, paths == null ? null : path.dict(entries.keys.get(i)));
+      }
+      return TreeDef.dictOf(entries.keys, defs);
+    }
     for (int i = 0; i < defs.length; i++) {
       String key = entries.keys.get(i);
       try {
@@ -113,6 +120,18 @@ final class Flattener {
       }
     }
     return TreeDef.dictOf(entries.keys, defs);
+  }
+
+  /**
+   * True when every value is an array. One short loop over many values waits for their cache misses
+   * together; the walk, which does far more per value, would wait for them one by one.
+   */
+  private static boolean allArrays(Object[] values) {
+    boolean all = true;
+    for (Object v : values) {
+      all &= v instanceof INDArray;
+    }
+    return all;
   }
 
   /**

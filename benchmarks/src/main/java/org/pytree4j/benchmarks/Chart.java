@@ -25,6 +25,8 @@ final class Chart {
     XYChart byLeaves = chart("adam step vs leaves (1M params)", "leaves", "ms per step");
     add(byLeaves, "applyGradients", report.leafSeries(), 0);
     add(byLeaves, "applyGradientsDonating", report.leafSeries(), 1);
+    add(byLeaves, "flatten(adam): applyGradients", report.flattenedLeafSeries(), 0);
+    add(byLeaves, "flatten(adam): applyGradientsDonating", report.flattenedLeafSeries(), 1);
     Report.Time floor = report.time("ScalingBenchmark.floor", "params", "1000000");
     if (floor != null) {
       byLeaves.addSeries("floor, 1M params (1 core)", new double[] {1, 10000}, new double[] {floor.median(), floor.median()})

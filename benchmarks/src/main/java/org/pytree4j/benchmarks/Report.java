@@ -162,6 +162,18 @@ final class Report {
           .append(" | ").append(d.us()).append(" | ").append(oneDonated == null ? "" : d.over(oneDonated)).append(" |\n");
     }
     md.append('\n');
+    md.append("With `flatten(adam)` (each moment one vector), against adam on the same params in one leaf:\n\n");
+    md.append("| leaves | `applyGradients` | × 1 leaf (adam) | `applyGradientsDonating` | × 1 leaf (adam) |\n|---|---|---|---|---|\n");
+    for (Map.Entry<Long, Time[]> e : flattenedLeafSeries().entrySet()) {
+      Time t = e.getValue()[0];
+      Time d = e.getValue()[1];
+      if (t == null || d == null) {
+        continue;
+      }
+      md.append("| ").append(e.getKey()).append(" | ").append(t.us()).append(" | ").append(one == null ? "" : t.over(one))
+          .append(" | ").append(d.us()).append(" | ").append(oneDonated == null ? "" : d.over(oneDonated)).append(" |\n");
+    }
+    md.append('\n');
   }
 
   private void params(StringBuilder md) {
@@ -200,6 +212,17 @@ final class Report {
       series.put(n, new Time[] {
           time("ScalingBenchmark.applyGradients", "shape", "1000000:" + n),
           time("ScalingBenchmark.applyGradientsDonating", "shape", "1000000:" + n)});
+    }
+    return series;
+  }
+
+  /** For 1 .. 10K leaves holding 1M params, with {@code flatten(adam)}: {applyGradients, applyGradientsDonating}. */
+  Map<Long, Time[]> flattenedLeafSeries() {
+    Map<Long, Time[]> series = new java.util.TreeMap<>();
+    for (long n : new long[] {1, 1000, 10000}) {
+      series.put(n, new Time[] {
+          time("ScalingBenchmark.applyGradientsFlattened", "shape", "1000000:" + n),
+          time("ScalingBenchmark.applyGradientsDonatingFlattened", "shape", "1000000:" + n)});
     }
     return series;
   }

@@ -19,7 +19,8 @@ import org.pytree4j.train.TrainState;
 /**
  * How an adam {@code applyGradients} step grows with the number of params (1K to 1M in one leaf; 10M
  * is in {@link ApplyGradientsBenchmark}) and with the number of leaves (1 to 10K leaves holding 1M
- * params), next to the floor for the same number of params. Cases are {@code params:leaves}.
+ * params; also with {@code flatten(adam)}), next to the floor for the same number of params. Cases are
+ * {@code params:leaves}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,6 +42,23 @@ public class ScalingBenchmark {
     public void setup() {
       long[] c = Trees.parseCase(shape);
       state = Steps.state(c[0], (int) c[1], Steps.tx("adam"));
+      grads = Steps.grads(state.params());
+    }
+  }
+
+  /** The same, with Optax's answer to many small leaves: {@code flatten(adam)} keeps each moment as one vector. */
+  @State(Scope.Thread)
+  public static class FlattenedStep {
+    @Param({"1000000:1", "1000000:1000", "1000000:10000"})
+    public String shape;
+
+    TrainState<SortedMap<String, INDArray>> state;
+    SortedMap<String, INDArray> grads;
+
+    @Setup
+    public void setup() {
+      long[] c = Trees.parseCase(shape);
+      state = Steps.state(c[0], (int) c[1], Steps.tx("flatten(adam)"));
       grads = Steps.grads(state.params());
     }
   }
@@ -68,6 +86,18 @@ public class ScalingBenchmark {
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonating(Step s) {
+    s.state = s.state.applyGradientsDonating(s.grads);
+    return s.state;
+  }
+
+  @Benchmark
+  public TrainState<SortedMap<String, INDArray>> applyGradientsFlattened(FlattenedStep s) {
+    s.state = s.state.applyGradients(s.grads);
+    return s.state;
+  }
+
+  @Benchmark
+  public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingFlattened(FlattenedStep s) {
     s.state = s.state.applyGradientsDonating(s.grads);
     return s.state;
   }

@@ -3,6 +3,7 @@ package org.pytree4j.benchmarks;
 import static org.pytree4j.optim.Optax.adam;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
+import static org.pytree4j.optim.Optax.flatten;
 import static org.pytree4j.optim.Optax.injectHyperparams;
 
 import java.util.Map;
@@ -19,11 +20,15 @@ final class Steps {
 
   private Steps() {}
 
-  /** {@code "adam"}: {@code adam(1e-3)}; {@code "clip+inject(adam)"}: {@code chain(clipByGlobalNorm(1), injectHyperparams(adam(1e-3)))}. */
+  /**
+   * {@code "adam"}: {@code adam(1e-3)}; {@code "clip+inject(adam)"}: {@code chain(clipByGlobalNorm(1), injectHyperparams(adam(1e-3)))};
+   * {@code "flatten(adam)"}: {@code flatten(adam(1e-3))}.
+   */
   static GradientTransformation tx(String name) {
     return switch (name) {
       case "adam" -> adam(1e-3);
       case "clip+inject(adam)" -> chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-3)));
+      case "flatten(adam)" -> flatten(adam(1e-3));
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -3,6 +3,8 @@ package org.pytree4j.optim;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.JvmShapeInfo;
@@ -24,11 +26,60 @@ final class ArrayFields {
   private static final MethodHandle GET_BOOLEAN = UnsafeAccess.method("getBoolean",
       MethodType.methodType(boolean.class, Object.class, long.class));
   private static final long RELEASED = offset("released", boolean.class);
+  private static final MethodHandle PUT_LONG = UnsafeAccess.method("putLong",
+      MethodType.methodType(void.class, Object.class, long.class, long.class));
+  private static final MethodHandle PUT_BOOLEAN = UnsafeAccess.method("putBoolean",
+      MethodType.methodType(void.class, Object.class, long.class, boolean.class));
+  private static final long ARRAY_ID = offset("arrayId", long.class);
+  private static final long CLOSEABLE = offset("closeable", boolean.class);
+  private static final long COMPRESSED = offset("compressed", boolean.class);
+  /** ND4J's counter that numbers arrays, or null when it cannot be had. */
+  private static final AtomicLong ARRAY_COUNTER = arrayCounter();
   /** True when the fields were found; otherwise callers use ND4J's own ways. */
   static final boolean AVAILABLE = PUT != null && GET_BOOLEAN != null && DATA >= 0 && SHAPE_INFORMATION >= 0
       && JVM_SHAPE_INFO >= 0 && RELEASED >= 0;
 
+  /**
+   * True when the fields the no-argument constructor sets were found, and ND4J's counter it takes
+   * each array's id from ({@link #constructed}).
+   */
+  static final boolean CONSTRUCTOR_FIELDS = AVAILABLE && PUT_LONG != null && PUT_BOOLEAN != null && ARRAY_ID >= 0
+      && CLOSEABLE >= 0 && COMPRESSED >= 0 && ARRAY_COUNTER != null;
+
   private ArrayFields() {}
+
+  private static AtomicLong arrayCounter() {
+    try {
+      Field f = BaseNDArray.class.getDeclaredField("arrayCounter");
+      if (!Modifier.isStatic(f.getModifiers()) || f.getType() != AtomicLong.class) {
+        return null;
+      }
+      f.setAccessible(true);
+      return (AtomicLong) f.get(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Takes {@code count} array ids at once from ND4J's counter; the first is returned. */
+  static long reserveIds(int count) {
+    return ARRAY_COUNTER.getAndAdd(count);
+  }
+
+  /**
+   * Sets what the no-argument constructor sets on an array allocated without it: its id (one taken
+   * by {@link #reserveIds}), closeable, not compressed, not released.
+   */
+  static void constructed(BaseNDArray a, long id) {
+    try {
+      PUT_LONG.invokeExact((Object) a, ARRAY_ID, id);
+      PUT_BOOLEAN.invokeExact((Object) a, CLOSEABLE, true);
+      PUT_BOOLEAN.invokeExact((Object) a, COMPRESSED, false);
+      PUT_BOOLEAN.invokeExact((Object) a, RELEASED, false);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private static long offset(String name, Class<?> type) {
     try {

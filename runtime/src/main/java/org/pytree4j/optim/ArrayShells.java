@@ -19,18 +19,21 @@ import org.nd4j.common.util.ArrayUtil;
  * Makes float32 C-order {@link INDArray}s over existing buffers cheaply. {@code Nd4j.create(buffer, shape, ...)}
  * builds a new native shape descriptor for every array (about 10 us); here one descriptor per shape
  * is cached and shared (descriptors are immutable; closing an array does not close it). A shell is
- * then made by the backend's no-argument constructor with its three fields set: the buffer, the
- * shared native descriptor and the shared Java view of it ({@code JvmShapeInfo}, immutable), so
- * that a tree of many small leaves pays tens of nanoseconds per array instead of a descriptor
- * decoded per array. When the backend's arrays are not built that way, the backend's
- * {@code (DataBuffer, shapeInfo, long[])} constructor is used (about 0.1 us), or else {@code Nd4j.create}.
+ * then the backend's array with its three fields set: the buffer, the shared native descriptor and
+ * the shared Java view of it ({@code JvmShapeInfo}, immutable), so that a tree of many small leaves
+ * pays tens of nanoseconds per array instead of a descriptor decoded per array. The array is
+ * allocated without its constructor, whose one job is to take an id from ND4J's counter: a
+ * {@link Maker} takes a block of ids at once, so that both cores make arrays without contending.
+ * Each way is used only if its arrays behave like ordinary ones on a probe; the fallbacks are the
+ * no-argument constructor, the backend's {@code (DataBuffer, shapeInfo, long[])} constructor (about
+ * 0.1 us), and {@code Nd4j.create}.
  */
 final class ArrayShells {
   private static final ConcurrentHashMap<ShapeKey, ShapeInfo> SHAPES = new ConcurrentHashMap<>();
   /** How shells are made on this backend: the cheapest way whose arrays behave like ordinary ones on a probe. */
   private static final Way WAY = findWay();
 
-  private enum Way { FIELDS, CONSTRUCTOR, CREATE }
+  private enum Way { ALLOCATED, FIELDS, CONSTRUCTOR, CREATE }
 
   private ArrayShells() {}
 
@@ -49,12 +52,31 @@ final class ArrayShells {
 
   /** A float32 C-order array of {@code shape} over {@code data} (which holds exactly its elements). */
   static INDArray wrap(DataBuffer data, ShapeInfo shape) {
-    return make(WAY, data, shape);
+    return maker(1).wrap(data, shape);
   }
 
-  private static INDArray make(Way way, DataBuffer data, ShapeInfo shape) {
+  /** Makes up to {@code count} arrays like {@link #wrap}, numbered from one block of ND4J's array ids. */
+  static Maker maker(int count) {
+    return new Maker(WAY == Way.ALLOCATED ? ArrayFields.reserveIds(count) : 0);
+  }
+
+  /** Makes shells on one thread; see {@link #maker}. */
+  static final class Maker {
+    private long nextId;
+
+    private Maker(long firstId) {
+      this.nextId = firstId;
+    }
+
+    INDArray wrap(DataBuffer data, ShapeInfo shape) {
+      return make(WAY, data, shape, nextId++);
+    }
+  }
+
+  private static INDArray make(Way way, DataBuffer data, ShapeInfo shape, long id) {
     try {
       return switch (way) {
+        case ALLOCATED -> AllocatedShells.make(data, shape, id);
         case FIELDS -> FieldShells.make(data, shape);
         case CONSTRUCTOR -> (INDArray) ConstructorShells.CONSTRUCTOR.invokeExact(data, shape.buffer(), shape.javaInfo());
         case CREATE -> Nd4j.create(data, shape.shape().clone(), ArrayUtil.calcStrides(shape.shape()), 0, 'c',
@@ -68,6 +90,9 @@ final class ArrayShells {
   }
 
   private static Way findWay() {
+    if (AllocatedShells.ALLOCATE != null && behaves(Way.ALLOCATED)) {
+      return Way.ALLOCATED;
+    }
     if (FieldShells.CREATE != null && behaves(Way.FIELDS)) {
       return Way.FIELDS;
     }
@@ -80,8 +105,12 @@ final class ArrayShells {
   private static boolean behaves(Way way) {
     try {
       ShapeInfo info = float32(new long[] {2, 3});
-      INDArray made = make(way, Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f, 6f).data(), info);
-      return made.dataType() == DataType.FLOAT && made.ordering() == 'c' && !made.isView()
+      INDArray ordinary = Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f, 6f);
+      long id = way == Way.ALLOCATED ? ArrayFields.reserveIds(1) : 0;
+      INDArray made = make(way, ordinary.data(), info, id);
+      return made.dataType() == DataType.FLOAT && made.closeable() == ordinary.closeable()
+          && made.isCompressed() == ordinary.isCompressed() && !made.wasClosed()
+          && (way != Way.ALLOCATED || made.getId() == id) && made.ordering() == 'c' && !made.isView()
           && Arrays.equals(made.shape(), new long[] {2, 3}) && Arrays.equals(made.stride(), new long[] {3, 1})
           && made.shapeInfoDataBuffer() == info.buffer() && made.getFloat(1, 2) == 6f
           && made.add(1f).getFloat(1, 2) == 7f && made.getRow(1).getFloat(0) == 4f;
@@ -116,6 +145,26 @@ final class ArrayShells {
 
     static INDArray make(DataBuffer buffer, ShapeInfo shape) throws Throwable {
       BaseNDArray a = (BaseNDArray) CREATE.invokeExact();
+      ArrayFields.setAll(a, buffer, shape.buffer(), shape.jvm());
+      return a;
+    }
+  }
+
+  /**
+   * The backend array allocated without running its constructor, then given what the constructor
+   * sets ({@link ArrayFields#constructed}) and the three fields {@link FieldShells} sets. The
+   * constructor's only cost is taking an id from ND4J's one shared counter: here a step takes a
+   * block of ids at once ({@link #maker}), so that both cores can make arrays without fighting over
+   * the counter's cache line.
+   */
+  private static final class AllocatedShells {
+    static final Class<?> ARRAY_CLASS = backendArrayClass();
+    static final MethodHandle ALLOCATE = ArrayFields.CONSTRUCTOR_FIELDS ? UnsafeAccess.method("allocateInstance",
+        MethodType.methodType(Object.class, Class.class)) : null;
+
+    static INDArray make(DataBuffer buffer, ShapeInfo shape, long id) throws Throwable {
+      BaseNDArray a = (BaseNDArray) (Object) ALLOCATE.invokeExact(ARRAY_CLASS);
+      ArrayFields.constructed(a, id);
       ArrayFields.setAll(a, buffer, shape.buffer(), shape.jvm());
       return a;
     }

@@ -28,7 +28,9 @@ import org.pytree4j.TreeMismatchException;
  *       ({@link LeafPointer}, {@link ArrayShells}). Many-leaf trees are dominated by per-leaf costs,
  *       mostly cache misses on the objects behind each leaf: the leaves are read level by level, a
  *       tree of the arrays an earlier step made is recognised from its slab's record of them
- *       ({@link LeafScan}), and the new trees are made before the passes evict what was just read.</li>
+ *       ({@link LeafScan}), other trees are read by both cores, and the new trees are made (on both
+ *       cores) before the passes evict what was just read. Under {@link Flatten} a state tree is one
+ *       vector: one array, where it would be one per leaf.</li>
  *   <li>Fuse: blocks of {@value #BLOCK} elements are copied into scratch arrays, every stage and
  *       {@code p + u} run on them, and the results are copied out: each input is read once and each
  *       output written once. A leading {@code clip_by_global_norm} adds one read of the gradients.
@@ -54,6 +56,8 @@ final class FusedStep {
   private final int total;
   private final int[] starts;
   private final ArrayShells.ShapeInfo[] shapes;
+  /** The shape of a tree raveled into one vector ({@link Flatten}): {@code [total]}. */
+  private final ArrayShells.ShapeInfo vectorShape;
   private final FloatStream grads = new FloatStream();
   private final List<Tree> trees = new ArrayList<>();
   /** C-order copies of inputs that were not contiguous; they must outlive the passes. */
@@ -61,9 +65,10 @@ final class FusedStep {
   /** The slabs some gradient lives in: never updated in place. */
   private final IdentityHashMap<Lease, Boolean> gradLeases = new IdentityHashMap<>();
 
-  /** One tree the step reads and writes: the params, or one state tree of a stage. */
+  /** One tree the step reads and writes: the params, or one state tree of a stage (one vector when raveled). */
   private static final class Tree {
     final LeafScan scan;
+    final boolean raveled;
     final FloatStream input;
     /** The slab the whole input is, when it is one of this step's layout. */
     Lease inputLease;
@@ -71,8 +76,9 @@ final class FusedStep {
     FloatStream output;
     Lease lease;
 
-    Tree(LeafScan scan, FloatStream input) {
+    Tree(LeafScan scan, boolean raveled, FloatStream input) {
       this.scan = scan;
+      this.raveled = raveled;
       this.input = input;
     }
   }
@@ -84,8 +90,9 @@ final class FusedStep {
     this.total = total;
     this.starts = starts;
     this.shapes = shapes;
+    this.vectorShape = ArrayShells.float32(new long[] {total});
     for (int i = 0; i < leaves; i++) {
-      Lease own = append(grads, gradScan, i);
+      Lease own = append(grads, gradScan, i, shapes[i]);
       if (own != null) {
         gradLeases.put(own, true);
       }
@@ -119,8 +126,12 @@ final class FusedStep {
     trees.add(flat.leaves());
     try {
       trees.add(def.flattenUpTo(params));
-      for (Object tree : part.stateTrees) {
-        trees.add(def.flattenUpTo(tree));
+      for (int k = 0; k < part.stateTrees.size(); k++) {
+        Object tree = part.stateTrees.get(k);
+        if (part.raveled.get(k) && tree == null) {
+          return null;
+        }
+        trees.add(part.raveled.get(k) ? List.of(tree) : def.flattenUpTo(tree));
       }
     } catch (TreeMismatchException e) {
       return null;
@@ -144,18 +155,27 @@ final class FusedStep {
     return step.run(def, donate, flat.leaves());
   }
 
-  /** The scans of the gradients', params' and state trees' leaves (both cores share them), or null when one fails. */
+  /**
+   * The scans of the gradients', params' and state trees' leaves, or null when one fails. Trees of the
+   * arrays an earlier step made are recognised first, tree by tree on both cores; any other tree
+   * (the gradients, mostly) is then read by both cores, half of its leaves each.
+   */
   private static LeafScan[] scan(List<List<Object>> leafLists) {
     LeafScan[] scans = new LeafScan[leafLists.size()];
-    int parts = leafLists.get(0).size() >= SCAN_PARALLEL_MIN ? Math.min(StepThreads.THREADS, scans.length) : 1;
+    boolean large = leafLists.get(0).size() >= SCAN_PARALLEL_MIN;
+    int parts = large ? Math.min(StepThreads.THREADS, scans.length) : 1;
     StepThreads.run(parts, part -> {
       for (int k = part; k < scans.length; k += parts) {
-        scans[k] = LeafScan.of(leafLists.get(k));
+        scans[k] = LeafScan.ofArraysMade(leafLists.get(k));
       }
     });
-    for (LeafScan s : scans) {
-      if (s == null) {
-        return null;
+    for (int k = 0; k < scans.length; k++) {
+      if (scans[k] == null) {
+        List<Object> leaves = leafLists.get(k);
+        scans[k] = LeafScan.ofAny(leaves, leaves.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1);
+        if (scans[k] == null) {
+          return null;
+        }
       }
     }
     return scans;
@@ -179,7 +199,7 @@ final class FusedStep {
         return null;
       }
       for (int k = 2; k < scans.length; k++) {
-        if (!scans[k].isOwn(i, shape) && !fits(scans[k], i, shape)) {
+        if (!part.raveled.get(k - 2) && !scans[k].isOwn(i, shape) && !fits(scans[k], i, shape)) {
           return null;
         }
       }
@@ -191,8 +211,14 @@ final class FusedStep {
       shapes[i] = shape;
     }
     FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, gradScan);
+    for (int k = 2; k < scans.length; k++) {
+      if (part.raveled.get(k - 2) && (scans[k].size() != 1
+          || !(scans[k].isOwn(0, step.vectorShape) || fits(scans[k], 0, step.vectorShape)))) {
+        return null;
+      }
+    }
     for (int k = 1; k < scans.length; k++) {
-      step.trees.add(step.tree(scans[k]));
+      step.trees.add(k == 1 ? step.tree(scans[k]) : step.tree(scans[k], part.raveled.get(k - 2)));
     }
     return step;
   }
@@ -212,26 +238,31 @@ final class FusedStep {
   }
 
   private Tree tree(LeafScan scan) {
+    return tree(scan, false);
+  }
+
+  /** The tree {@code scan} read; {@code raveled}: one vector of {@code total} elements rather than one leaf per leaf. */
+  private Tree tree(LeafScan scan, boolean raveled) {
     FloatStream in = new FloatStream();
     Lease common = null;
     boolean layout = true;
-    for (int i = 0; i < leaves; i++) {
-      Lease own = append(in, scan, i);
-      if (own == null || scan.ownOffset[i] != starts[i] || (common != null && own != common)) {
+    int count = raveled ? 1 : leaves;
+    for (int i = 0; i < count; i++) {
+      Lease own = append(in, scan, i, raveled ? vectorShape : shapes[i]);
+      if (own == null || scan.ownOffset[i] != (raveled ? 0 : starts[i]) || (common != null && own != common)) {
         layout = false;
       } else {
         common = own;
       }
     }
-    Tree t = new Tree(scan, in);
+    Tree t = new Tree(scan, raveled, in);
     t.inputLease = layout && common != null && common.slab.floats == total ? common : null;
     t.inPlace = t.inputLease;
     return t;
   }
 
   /** Appends leaf {@code i}'s elements to {@code stream}; returns its slab's lease when it is one of the pool's arrays. */
-  private Lease append(FloatStream stream, LeafScan scan, int i) {
-    ArrayShells.ShapeInfo shape = shapes[i];
+  private Lease append(FloatStream stream, LeafScan scan, int i, ArrayShells.ShapeInfo shape) {
     int n = (int) shape.length();
     if (scan.hasDescriptor(i, shape)) {
       stream.append(scan.address[i], n);
@@ -254,21 +285,25 @@ final class FusedStep {
    */
   private <P> OptimizerStep<P> run(TreeDef def, boolean donate, List<Object> g) {
     prepareOutputs(donate);
-    INDArray[][] out = new INDArray[trees.size()][leaves];
-    DataBuffer[][] buffers = new DataBuffer[trees.size()][leaves];
-    // new buffers are worth both cores; shells over existing ones are not (ND4J numbers every new array
-    // from one shared counter, which the cores would fight over)
-    boolean newBuffers = trees.stream().anyMatch(t -> t.inPlace == null);
-    int parts = newBuffers && (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
+    INDArray[][] out = new INDArray[trees.size()][];
+    DataBuffer[][] buffers = new DataBuffer[trees.size()][];
+    for (int t = 0; t < trees.size(); t++) {
+      int count = trees.get(t).raveled ? 1 : leaves;
+      out[t] = new INDArray[count];
+      buffers[t] = new DataBuffer[count];
+    }
+    int parts = (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
     StepThreads.run(parts, part -> makeArrays(out, buffers, part, parts));
     for (int t = 0; t < trees.size(); t++) {
       Tree tree = trees.get(t);
       Lease lease = tree.inPlace != null ? tree.inPlace : tree.lease;
-      lease.made = new Lease.LeafArrays(out[t], buffers[t], shapes, starts);
+      lease.made = tree.raveled
+          ? new Lease.LeafArrays(out[t], buffers[t], new ArrayShells.ShapeInfo[] {vectorShape}, new int[] {0, total})
+          : new Lease.LeafArrays(out[t], buffers[t], shapes, starts);
     }
     List<Object> newStateTrees = new ArrayList<>(trees.size() - 1);
     for (int t = 1; t < trees.size(); t++) {
-      newStateTrees.add(def.unflatten(Arrays.asList(out[t])));
+      newStateTrees.add(trees.get(t).raveled ? out[t][0] : def.unflatten(Arrays.asList(out[t])));
     }
     P newParams = def.unflatten(Arrays.asList(out[0]));
     OptState newState = part.newState.apply(newStateTrees);
@@ -301,7 +336,7 @@ final class FusedStep {
     List<FusedPart.Stage> stages = new ArrayList<>(part.stages);
     if (!stages.isEmpty() && stages.get(0).needsGlobalNorm()) {
       double maxNorm = stages.get(0).maxNorm();
-      double norm = Math.sqrt(sumOfSquares());
+      double norm = Math.sqrt(stages.get(0).normOfOneVector() ? sumOfSquares(new int[] {0, total}) : sumOfSquares(starts));
       stages.remove(0);
       if (ClipByGlobalNorm.clips(norm, maxNorm)) {
         stages.add(0, FusedPart.Stage.onUpdates((u, s, p, n) -> ClipByGlobalNorm.kernel(u, u, 0, n, norm, maxNorm)));
@@ -310,8 +345,12 @@ final class FusedStep {
     return stages;
   }
 
-  /** The gradients' sum of squares, chunk by chunk exactly as {@link ClipByGlobalNorm#sumOfSquares(float[], int, int)}. */
-  private double sumOfSquares() {
+  /**
+   * The gradients' sum of squares, chunk by chunk exactly as {@link ClipByGlobalNorm#sumOfSquares(float[], int, int)},
+   * over the leaves that start at {@code starts} (the step's leaves, or one leaf of every element).
+   */
+  private double sumOfSquares(int[] starts) {
+    int leaves = starts.length - 1;
     int[] firstChunk = new int[leaves + 1];
     for (int i = 0; i < leaves; i++) {
       int n = starts[i + 1] - starts[i];
@@ -367,20 +406,33 @@ final class FusedStep {
   private void makeArrays(INDArray[][] out, DataBuffer[][] buffers, int part, int parts) {
     int from = (int) ((long) leaves * part / parts);
     int to = (int) ((long) leaves * (part + 1) / parts);
+    ArrayShells.Maker shells = ArrayShells.maker((to - from) * trees.size() + trees.size());
     for (int t = 0; t < trees.size(); t++) {
       Tree tree = trees.get(t);
-      for (int i = from; i < to; i++) {
-        DataBuffer data;
-        if (tree.inPlace != null) {
-          data = tree.scan.data[i];
-        } else {
-          LeafPointer lp = new LeafPointer(tree.lease, starts[i], shapes[i]);
-          data = Nd4j.createBuffer(lp, DataType.FLOAT, starts[i + 1] - starts[i], FloatIndexer.create(lp));
+      if (tree.raveled) {
+        if (from == 0) {
+          makeArray(shells, out[t], buffers[t], tree, 0, 0, vectorShape);
         }
-        buffers[t][i] = data;
-        out[t][i] = ArrayShells.wrap(data, shapes[i]);
+        continue;
+      }
+      for (int i = from; i < to; i++) {
+        makeArray(shells, out[t], buffers[t], tree, i, starts[i], shapes[i]);
       }
     }
+  }
+
+  /** Array {@code i} of {@code tree}'s output, over its elements from {@code start}. */
+  private static void makeArray(ArrayShells.Maker shells, INDArray[] out, DataBuffer[] buffers, Tree tree, int i,
+      int start, ArrayShells.ShapeInfo shape) {
+    DataBuffer data;
+    if (tree.inPlace != null) {
+      data = tree.scan.data[i];
+    } else {
+      LeafPointer lp = new LeafPointer(tree.lease, start, shape);
+      data = Nd4j.createBuffer(lp, DataType.FLOAT, shape.length(), FloatIndexer.create(lp));
+    }
+    buffers[i] = data;
+    out[i] = shells.wrap(data, shape);
   }
 
   /** Releases every donated array (params and state leaves) except those also passed as gradients. */

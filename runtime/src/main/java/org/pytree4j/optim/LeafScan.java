@@ -54,11 +54,11 @@ final class LeafScan {
   /** The scan of {@code leaves}, or null when one of them is not an {@link INDArray} (or has no buffer). */
   static LeafScan of(List<Object> leaves) {
     LeafScan made = ofArraysMade(leaves);
-    return made != null ? made : ofAny(leaves);
+    return made != null ? made : ofAny(leaves, 1);
   }
 
   /** The scan of a tree that is exactly the arrays an earlier step made over one slab, or null. */
-  private static LeafScan ofArraysMade(List<Object> leaves) {
+  static LeafScan ofArraysMade(List<Object> leaves) {
     int n = leaves.size();
     if (!ArrayFields.AVAILABLE || n == 0 || !(leaves.get(0) instanceof BaseNDArray first) || ArrayFields.released(first)
         || first.data() == null || first.data().wasClosed() || !(first.data().pointer() instanceof LeafPointer lp)) {
@@ -93,53 +93,76 @@ final class LeafScan {
     return new LeafScan(arrays, data, address, shapes, leases, starts, null, null, false, true);
   }
 
-  private static LeafScan ofAny(List<Object> leaves) {
+  /**
+   * The scan of any tree of arrays, its leaves split among {@code parts} threads, or null when a leaf
+   * is not an {@link INDArray} (or has no buffer).
+   */
+  static LeafScan ofAny(List<Object> leaves, int parts) {
     int n = leaves.size();
     INDArray[] arrays = new INDArray[n];
     DataBuffer[] data = new DataBuffer[n];
     DataBuffer[] shapeInfo = new DataBuffer[n];
-    boolean releasable = true;
-    for (int i = 0; i < n; i++) {
-      if (!(leaves.get(i) instanceof INDArray a)) {
-        return null;
-      }
-      arrays[i] = a;
-      data[i] = a.data();
-      if (data[i] == null) {
-        return null;
-      }
-      shapeInfo[i] = a.shapeInfoDataBuffer();
-      releasable &= Donation.canRelease(a);
-    }
-    boolean anyReleased = false;
-    Pointer[] raw = new Pointer[n];
-    Pointer[] rawShapeInfo = new Pointer[n];
-    long[] offsets = new long[n];
-    for (int i = 0; i < n; i++) {
-      rawShapeInfo[i] = shapeInfo[i].pointer();
-      if (arrays[i].wasClosed()) {
-        anyReleased = true;
-      } else {
-        raw[i] = data[i].pointer();
-        offsets[i] = data[i].offset();
-      }
-    }
     long[] address = new long[n];
     long[] shapeInfoAddress = new long[n];
     ArrayShells.ShapeInfo[] ownShape = new ArrayShells.ShapeInfo[n];
     Lease[] ownLease = new Lease[n];
     int[] ownOffset = new int[n];
-    for (int i = 0; i < n; i++) {
-      shapeInfoAddress[i] = rawShapeInfo[i].address();
-      Pointer p = raw[i];
-      if (p != null) {
-        address[i] = p.address() + 4L * offsets[i];
-        if (p instanceof LeafPointer lp && shapeInfo[i] == lp.shape.buffer()) {
-          ownShape[i] = lp.shape;
-          ownLease[i] = lp.lease;
-          ownOffset[i] = lp.offset;
+    // per part: 0 = every leaf an array with a buffer, 1 = some leaf released, 2 = every leaf releasable
+    boolean[][] flags = new boolean[parts][3];
+    Object[] leafArray = leaves.toArray();
+    StepThreads.run(parts, part -> {
+      int from = (int) ((long) n * part / parts);
+      int to = (int) ((long) n * (part + 1) / parts);
+      boolean[] f = flags[part];
+      f[0] = true;
+      f[2] = true;
+      for (int i = from; i < to; i++) {
+        if (!(leafArray[i] instanceof INDArray a)) {
+          f[0] = false;
+          return;
+        }
+        arrays[i] = a;
+        data[i] = a.data();
+        if (data[i] == null) {
+          f[0] = false;
+          return;
+        }
+        shapeInfo[i] = a.shapeInfoDataBuffer();
+        f[2] &= Donation.canRelease(a);
+      }
+      Pointer[] raw = new Pointer[to - from];
+      Pointer[] rawShapeInfo = new Pointer[to - from];
+      long[] offsets = new long[to - from];
+      for (int i = from; i < to; i++) {
+        rawShapeInfo[i - from] = shapeInfo[i].pointer();
+        if (arrays[i].wasClosed()) {
+          f[1] = true;
+        } else {
+          raw[i - from] = data[i].pointer();
+          offsets[i - from] = data[i].offset();
         }
       }
+      for (int i = from; i < to; i++) {
+        shapeInfoAddress[i] = rawShapeInfo[i - from].address();
+        Pointer p = raw[i - from];
+        if (p != null) {
+          address[i] = p.address() + 4L * offsets[i - from];
+          if (p instanceof LeafPointer lp && shapeInfo[i] == lp.shape.buffer()) {
+            ownShape[i] = lp.shape;
+            ownLease[i] = lp.lease;
+            ownOffset[i] = lp.offset;
+          }
+        }
+      }
+    });
+    boolean anyReleased = false;
+    boolean releasable = true;
+    for (boolean[] f : flags) {
+      if (!f[0]) {
+        return null;
+      }
+      anyReleased |= f[1];
+      releasable &= f[2];
     }
     return new LeafScan(arrays, data, address, ownShape, ownLease, ownOffset, shapeInfo, shapeInfoAddress,
         anyReleased, releasable);

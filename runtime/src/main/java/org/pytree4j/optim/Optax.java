@@ -71,6 +71,14 @@ public final class Optax {
     return new Masked(inner, mask);
   }
 
+  /**
+   * {@code optax.flatten(inner)}: {@code inner} updates one vector of every leaf, so its state holds
+   * one array per moment instead of one per leaf. Use it for trees of many small leaves.
+   */
+  public static Flatten flatten(GradientTransformation inner) {
+    return new Flatten(inner);
+  }
+
   /** {@code optax.identity()}. */
   public static Identity identity() {
     return Identity.INSTANCE;

@@ -2,12 +2,19 @@ package org.pytree4j.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,5 +83,28 @@ class ArrayShellsTest {
     assertSame(a.shapeInfoDataBuffer(), b.shapeInfoDataBuffer());
     // the cheap way (no descriptor decoded per array) is the one in use on this backend
     assertSame(a.shape(), b.shape(), "shells share the immutable Java view of their descriptor");
+  }
+
+  @Test
+  void shellsAreNumberedLikeOrdinaryArraysWithoutSharingAnId() {
+    ArrayShells.ShapeInfo info = ArrayShells.float32(new long[] {3});
+    DataBuffer buffer = Nd4j.zeros(DataType.FLOAT, 3).data();
+    INDArray before = Nd4j.zeros(DataType.FLOAT, 3);
+    ArrayShells.Maker first = ArrayShells.maker(2);
+    ArrayShells.Maker second = ArrayShells.maker(2);
+    List<INDArray> shells = List.of(first.wrap(buffer, info), second.wrap(buffer, info), first.wrap(buffer, info),
+        second.wrap(buffer, info));
+    INDArray after = Nd4j.zeros(DataType.FLOAT, 3);
+    Set<Long> ids = new HashSet<>();
+    for (INDArray shell : shells) {
+      assertTrue(ids.add(shell.getId()), "ids are unique: " + shell.getId());
+      assertTrue(shell.getId() > before.getId() && shell.getId() < after.getId(), "ids come from ND4J's counter");
+      // what the constructor would have set
+      assertEquals(before.closeable(), shell.closeable());
+      assertEquals(before.isCompressed(), shell.isCompressed());
+      assertFalse(shell.wasClosed());
+    }
+    shells.get(0).close();
+    assertTrue(shells.get(0).wasClosed());
   }
 }

@@ -10,6 +10,7 @@ import static org.pytree4j.optim.Optax.adam;
 import static org.pytree4j.optim.Optax.adamw;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
+import static org.pytree4j.optim.Optax.flatten;
 import static org.pytree4j.optim.Optax.identity;
 import static org.pytree4j.optim.Optax.injectHyperparams;
 import static org.pytree4j.optim.Optax.nadam;
@@ -55,6 +56,10 @@ class FusedStepTest {
             chain(clipByGlobalNorm(0.5), injectHyperparams(adam(warmupCosineDecay(0, 1e-2, 2, 50))))),
         Arguments.of("clip (does not trigger) + adam", chain(clipByGlobalNorm(1e9), adam(1e-3))),
         Arguments.of("inject sgd", injectHyperparams(sgd(0.1, 0.9))),
+        Arguments.of("flatten adam", flatten(adam(1e-2))),
+        Arguments.of("flatten (clip (triggers) + inject nadam)",
+            flatten(chain(clipByGlobalNorm(0.5), injectHyperparams(nadam(3e-3))))),
+        Arguments.of("clip (triggers) + flatten sgd momentum", chain(clipByGlobalNorm(0.5), flatten(sgd(0.05, 0.9)))),
         Arguments.of("identity, scale, scaleByLearningRate schedule",
             chain(identity(), scale(0.5), scaleByLearningRate(warmupCosineDecay(0, 1e-1, 1, 10)))));
   }
