@@ -1,6 +1,7 @@
 package org.pytree4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -253,6 +254,10 @@ final class Flattener {
         if (!entries.keys.equals(expected)) {
           throw PathedFailure.mismatch("expected " + def.describeNode() + " but found keys "
               + TreeDef.quoted(entries.keys) + keyDiff(expected, entries.keys));
+        }
+        if (def.childrenAreLeaves()) {
+          out.addAll(Arrays.asList(entries.values));
+          return;
         }
         for (int i = 0; i < expected.size(); i++) {
           try {

@@ -141,6 +141,12 @@ public final class TreeDef {
     return children[index];
   }
 
+  /** True when this node has children and every one of them is a leaf. */
+  boolean childrenAreLeaves() {
+    // a child of one node is a leaf or None, and only a leaf counts one leaf
+    return children.length > 0 && numLeaves == children.length && numNodes == children.length + 1;
+  }
+
   int arity() {
     return children.length;
   }

@@ -156,26 +156,50 @@ final class FusedStep {
   }
 
   /**
-   * The scans of the gradients', params' and state trees' leaves, or null when one fails. Trees of the
-   * arrays an earlier step made are recognised first, tree by tree on both cores; any other tree
-   * (the gradients, mostly) is then read by both cores, half of its leaves each.
+   * The scans of the gradients', params' and state trees' leaves, or null when one fails. Large trees
+   * are read on both cores, in pieces the threads take as they finish one: a piece is a tree of the
+   * arrays an earlier step made (recognised with one read per leaf), or a part of any other tree
+   * (the gradients, mostly), read level by level.
    */
   private static LeafScan[] scan(List<List<Object>> leafLists) {
     LeafScan[] scans = new LeafScan[leafLists.size()];
-    boolean large = leafLists.get(0).size() >= SCAN_PARALLEL_MIN;
-    int parts = large ? Math.min(StepThreads.THREADS, scans.length) : 1;
-    StepThreads.run(parts, part -> {
-      for (int k = part; k < scans.length; k += parts) {
-        scans[k] = LeafScan.ofArraysMade(leafLists.get(k));
-      }
-    });
-    for (int k = 0; k < scans.length; k++) {
-      if (scans[k] == null) {
-        List<Object> leaves = leafLists.get(k);
-        scans[k] = LeafScan.ofAny(leaves, leaves.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1);
-        if (scans[k] == null) {
+    if (leafLists.get(0).size() < SCAN_PARALLEL_MIN || StepThreads.THREADS == 1) {
+      for (int k = 0; k < scans.length; k++) {
+        if ((scans[k] = LeafScan.of(leafLists.get(k))) == null) {
           return null;
         }
+      }
+      return scans;
+    }
+    LeafScan.AnyScan[] any = new LeafScan.AnyScan[scans.length];
+    List<Runnable> pieces = new ArrayList<>();
+    List<Runnable> made = new ArrayList<>();
+    for (int k = 0; k < scans.length; k++) {
+      List<Object> leaves = leafLists.get(k);
+      int tree = k;
+      if (LeafScan.mayBeMade(leaves)) {
+        made.add(() -> scans[tree] = LeafScan.ofArraysMade(leaves));
+      } else {
+        int parts = Math.max(1, Math.min(8, leaves.size() / 2048));
+        any[k] = new LeafScan.AnyScan(leaves, parts);
+        for (int part = 0; part < parts; part++) {
+          int p = part;
+          pieces.add(() -> any[tree].part(p));
+        }
+      }
+    }
+    // the long pieces first, so that the short ones fill in at the end
+    pieces.addAll(made);
+    StepThreads.share(StepThreads.THREADS, pieces.size(), () -> piece -> pieces.get(piece).run());
+    for (int k = 0; k < scans.length; k++) {
+      if (any[k] != null) {
+        scans[k] = any[k].result();
+      } else if (scans[k] == null) {
+        // its first leaf looked like an earlier step's, the rest did not
+        scans[k] = LeafScan.ofAny(leafLists.get(k), StepThreads.THREADS);
+      }
+      if (scans[k] == null) {
+        return null;
       }
     }
     return scans;

@@ -59,11 +59,11 @@ final class LeafScan {
 
   /** The scan of a tree that is exactly the arrays an earlier step made over one slab, or null. */
   static LeafScan ofArraysMade(List<Object> leaves) {
-    int n = leaves.size();
-    if (!ArrayFields.AVAILABLE || n == 0 || !(leaves.get(0) instanceof BaseNDArray first) || ArrayFields.released(first)
-        || first.data() == null || first.data().wasClosed() || !(first.data().pointer() instanceof LeafPointer lp)) {
+    if (!mayBeMade(leaves)) {
       return null;
     }
+    int n = leaves.size();
+    LeafPointer lp = (LeafPointer) ((INDArray) leaves.get(0)).data().pointer();
     Lease.LeafArrays made = lp.lease.made;
     if (made == null || made.arrays().length != n) {
       return null;
@@ -93,50 +93,83 @@ final class LeafScan {
     return new LeafScan(arrays, data, address, shapes, leases, starts, null, null, false, true);
   }
 
-  /**
-   * The scan of any tree of arrays, its leaves split among {@code parts} threads, or null when a leaf
-   * is not an {@link INDArray} (or has no buffer).
-   */
+  /** The scan of any tree of arrays on {@code parts} threads, or null when a leaf is not an {@link INDArray} (or has no buffer). */
   static LeafScan ofAny(List<Object> leaves, int parts) {
-    int n = leaves.size();
-    INDArray[] arrays = new INDArray[n];
-    DataBuffer[] data = new DataBuffer[n];
-    DataBuffer[] shapeInfo = new DataBuffer[n];
-    long[] address = new long[n];
-    long[] shapeInfoAddress = new long[n];
-    ArrayShells.ShapeInfo[] ownShape = new ArrayShells.ShapeInfo[n];
-    Lease[] ownLease = new Lease[n];
-    int[] ownOffset = new int[n];
-    // per part: 0 = every leaf an array with a buffer, 1 = some leaf released, 2 = every leaf releasable
-    boolean[][] flags = new boolean[parts][3];
-    Object[] leafArray = leaves.toArray();
-    StepThreads.run(parts, part -> {
+    AnyScan scan = new AnyScan(leaves, parts);
+    StepThreads.run(parts, scan::part);
+    return scan.result();
+  }
+
+  /**
+   * True when {@code leaves} may be the arrays an earlier step made ({@link #ofArraysMade}), judged
+   * by the first leaf alone.
+   */
+  static boolean mayBeMade(List<Object> leaves) {
+    return ArrayFields.AVAILABLE && !leaves.isEmpty() && leaves.get(0) instanceof BaseNDArray first
+        && !ArrayFields.released(first) && first.data() != null && !first.data().wasClosed()
+        && first.data().pointer() instanceof LeafPointer lp && lp.lease.made != null
+        && lp.lease.made.arrays().length == leaves.size();
+  }
+
+  /**
+   * The scan of any tree of arrays, in parts that threads may run in any order ({@link #part}); its
+   * {@link #result} once every part has run.
+   */
+  static final class AnyScan {
+    private final Object[] leaves;
+    private final int parts;
+    private final INDArray[] arrays;
+    private final DataBuffer[] data;
+    private final DataBuffer[] shapeInfo;
+    private final long[] address;
+    private final long[] shapeInfoAddress;
+    private final ArrayShells.ShapeInfo[] ownShape;
+    private final Lease[] ownLease;
+    private final int[] ownOffset;
+    /** Per part: every leaf an array with a buffer, some leaf released, every leaf releasable. */
+    private final boolean[] arraysOnly;
+    private final boolean[] someReleased;
+    private final boolean[] allReleasable;
+
+    AnyScan(List<Object> leaves, int parts) {
+      int n = leaves.size();
+      this.leaves = leaves.toArray();
+      this.parts = parts;
+      arrays = new INDArray[n];
+      data = new DataBuffer[n];
+      shapeInfo = new DataBuffer[n];
+      address = new long[n];
+      shapeInfoAddress = new long[n];
+      ownShape = new ArrayShells.ShapeInfo[n];
+      ownLease = new Lease[n];
+      ownOffset = new int[n];
+      arraysOnly = new boolean[parts];
+      someReleased = new boolean[parts];
+      allReleasable = new boolean[parts];
+    }
+
+    /** Reads part {@code part}'s leaves level by level: every array, then every buffer, then every pointer. */
+    void part(int part) {
+      int n = leaves.length;
       int from = (int) ((long) n * part / parts);
       int to = (int) ((long) n * (part + 1) / parts);
-      boolean[] f = flags[part];
-      f[0] = true;
-      f[2] = true;
+      boolean releasable = true;
       for (int i = from; i < to; i++) {
-        if (!(leafArray[i] instanceof INDArray a)) {
-          f[0] = false;
+        if (!(leaves[i] instanceof INDArray a) || (data[i] = a.data()) == null) {
           return;
         }
         arrays[i] = a;
-        data[i] = a.data();
-        if (data[i] == null) {
-          f[0] = false;
-          return;
-        }
         shapeInfo[i] = a.shapeInfoDataBuffer();
-        f[2] &= Donation.canRelease(a);
+        releasable &= Donation.canRelease(a);
       }
       Pointer[] raw = new Pointer[to - from];
       Pointer[] rawShapeInfo = new Pointer[to - from];
       long[] offsets = new long[to - from];
+      boolean released = false;
       for (int i = from; i < to; i++) {
         rawShapeInfo[i - from] = shapeInfo[i].pointer();
         if (arrays[i].wasClosed()) {
-          f[1] = true;
+          released = true;
         } else {
           raw[i - from] = data[i].pointer();
           offsets[i - from] = data[i].offset();
@@ -154,18 +187,24 @@ final class LeafScan {
           }
         }
       }
-    });
-    boolean anyReleased = false;
-    boolean releasable = true;
-    for (boolean[] f : flags) {
-      if (!f[0]) {
-        return null;
-      }
-      anyReleased |= f[1];
-      releasable &= f[2];
+      someReleased[part] = released;
+      allReleasable[part] = releasable;
+      arraysOnly[part] = true;
     }
-    return new LeafScan(arrays, data, address, ownShape, ownLease, ownOffset, shapeInfo, shapeInfoAddress,
-        anyReleased, releasable);
+
+    LeafScan result() {
+      boolean anyReleased = false;
+      boolean releasable = true;
+      for (int part = 0; part < parts; part++) {
+        if (!arraysOnly[part]) {
+          return null;
+        }
+        anyReleased |= someReleased[part];
+        releasable &= allReleasable[part];
+      }
+      return new LeafScan(arrays, data, address, ownShape, ownLease, ownOffset, shapeInfo, shapeInfoAddress,
+          anyReleased, releasable);
+    }
   }
 
   int size() {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -317,21 +318,34 @@ class FusedStepTest {
    * A step recognises a tree of exactly the arrays an earlier step made without reading each one's
    * buffer; arrays moved to other keys, given another buffer, or closed since are seen for what they are.
    */
-  @Test
-  void arraysAnEarlierStepMadeAreRecognisedOnlyWhileUnchanged() {
+  @ParameterizedTest(name = "{0} more leaves")
+  @ValueSource(ints = {0, 3000})
+  void arraysAnEarlierStepMadeAreRecognisedOnlyWhileUnchanged(int moreLeaves) {
+    // with many leaves the trees are scanned in parts on several threads
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(31);
-    Map<String, Object> params = Map.of("a", Arrays32.random(r, 1, 5), "b", Arrays32.random(r, 1, 5),
-        "c", Arrays32.random(r, 1, 3));
+    Map<String, Object> params = new TreeMap<>(Map.of("a", Arrays32.random(r, 1, 5), "b", Arrays32.random(r, 1, 5),
+        "c", Arrays32.random(r, 1, 3)));
+    for (int i = 0; i < moreLeaves; i++) {
+      params.put(String.format("z%04d", i), Arrays32.random(r, 1, 1 + i % 7));
+    }
     OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
     Map<String, Object> made = first.params();
     Map<String, Object> grads = gradsLike(params, r);
 
-    Map<String, Object> swapped = Map.of("a", made.get("b"), "b", made.get("a"), "c", made.get("c"));
+    Map<String, Object> swapped = new TreeMap<>(made);
+    swapped.put("a", made.get("b"));
+    swapped.put("b", made.get("a"));
     assertFusedStepIsTheReference(tx, swapped, first.state(), grads);
 
     ((org.nd4j.linalg.api.ndarray.BaseNDArray) made.get("c")).setData(Nd4j.createFromArray(7f, 8f, 9f).data());
     assertFusedStepIsTheReference(tx, made, first.state(), grads);
+
+    String last = moreLeaves == 0 ? "c" : String.format("z%04d", moreLeaves - 1);
+    ((INDArray) made.get(last)).close();
+    IllegalArgumentException closedLast = assertThrows(IllegalArgumentException.class,
+        () -> Optax.step(tx, made, first.state(), grads));
+    assertTrue(closedLast.getMessage().startsWith("params at ['" + last + "'] was donated"), closedLast.getMessage());
 
     ((INDArray) made.get("a")).close();
     IllegalArgumentException closed = assertThrows(IllegalArgumentException.class,
