@@ -29,37 +29,44 @@ import org.pytree4j.train.TrainState;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ScalingBenchmark {
 
-  /** A train state of {@code params:leaves}. */
-  @State(Scope.Thread)
-  public static class Step {
-    @Param({"1000:1", "10000:1", "100000:1", "1000000:1", "1000000:10", "1000000:100", "1000000:1000", "1000000:10000"})
-    public String shape;
-
+  /** A train state of {@code params:leaves} and its fixed gradients; each step continues from the last. */
+  public abstract static class Training {
     TrainState<SortedMap<String, INDArray>> state;
     SortedMap<String, INDArray> grads;
 
-    @Setup
-    public void setup() {
+    void start(String shape, String tx) {
       long[] c = Trees.parseCase(shape);
-      state = Steps.state(c[0], (int) c[1], Steps.tx("adam"));
+      state = Steps.state(c[0], (int) c[1], Steps.tx(tx));
       grads = Steps.grads(state.params());
+    }
+
+    TrainState<SortedMap<String, INDArray>> step(boolean donate) {
+      state = donate ? state.applyGradientsDonating(grads) : state.applyGradients(grads);
+      return state;
     }
   }
 
-  /** The same, with Optax's answer to many small leaves: {@code flatten(adam)} keeps each moment as one vector. */
+  /** adam on {@code params:leaves}. */
   @State(Scope.Thread)
-  public static class FlattenedStep {
-    @Param({"1000000:1", "1000000:1000", "1000000:10000"})
+  public static class Step extends Training {
+    @Param({"1000:1", "10000:1", "100000:1", "1000000:1", "1000000:10", "1000000:100", "1000000:1000", "1000000:10000"})
     public String shape;
-
-    TrainState<SortedMap<String, INDArray>> state;
-    SortedMap<String, INDArray> grads;
 
     @Setup
     public void setup() {
-      long[] c = Trees.parseCase(shape);
-      state = Steps.state(c[0], (int) c[1], Steps.tx("flatten(adam)"));
-      grads = Steps.grads(state.params());
+      start(shape, "adam");
+    }
+  }
+
+  /** The same with Optax's answer to many small leaves: {@code flatten(adam)} keeps each moment as one vector. */
+  @State(Scope.Thread)
+  public static class FlattenedStep extends Training {
+    @Param({"1000000:1", "1000000:1000", "1000000:10000"})
+    public String shape;
+
+    @Setup
+    public void setup() {
+      start(shape, "flatten(adam)");
     }
   }
 
@@ -80,26 +87,22 @@ public class ScalingBenchmark {
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradients(Step s) {
-    s.state = s.state.applyGradients(s.grads);
-    return s.state;
+    return s.step(false);
   }
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonating(Step s) {
-    s.state = s.state.applyGradientsDonating(s.grads);
-    return s.state;
+    return s.step(true);
   }
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsFlattened(FlattenedStep s) {
-    s.state = s.state.applyGradients(s.grads);
-    return s.state;
+    return s.step(false);
   }
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingFlattened(FlattenedStep s) {
-    s.state = s.state.applyGradientsDonating(s.grads);
-    return s.state;
+    return s.step(true);
   }
 
   @Benchmark
