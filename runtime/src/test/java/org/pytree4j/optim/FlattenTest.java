@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.PyTrees;
 import org.pytree4j.examples.Dense;
+import org.pytree4j.serialization.Serialization;
 
 /**
  * {@code optax.flatten(inner)}: the inner transformation on one vector of every leaf. Elementwise
@@ -132,6 +133,18 @@ class FlattenTest {
     assertTrue(updates.containsKey("frozen"));
     Arrays32.assertClose(new double[] {-0.1, -0.2, -0.4}, Arrays32.values((INDArray) updates.get("w")), 1e-7, 0,
         "w");
+  }
+
+  @Test
+  void itsStateSerializesLikeAnyOther() {
+    Random r = new Random(13);
+    Map<String, Object> params = params(r);
+    GradientTransformation tx = flatten(adam(1e-2));
+    OptState state = tx.update(gradsLike(params, r), tx.init(params), params).state();
+    OptState restored = Serialization.fromBytes(tx.init(params), Serialization.toBytes(state));
+    Arrays32.assertSameBits(state, restored, "restored state");
+    Map<String, Object> dict = Serialization.toStateDict(state);
+    assertEquals(List.of("0", "1"), new ArrayList<>(dict.keySet()));
   }
 
   @Test
