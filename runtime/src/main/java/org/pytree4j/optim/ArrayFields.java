@@ -32,7 +32,6 @@ final class ArrayFields {
       MethodType.methodType(void.class, Object.class, long.class, boolean.class));
   private static final long ARRAY_ID = offset("arrayId", long.class);
   private static final long CLOSEABLE = offset("closeable", boolean.class);
-  private static final long COMPRESSED = offset("compressed", boolean.class);
   /** ND4J's counter that numbers arrays, or null when it cannot be had. */
   private static final AtomicLong ARRAY_COUNTER = arrayCounter();
   /** True when the fields were found; otherwise callers use ND4J's own ways. */
@@ -44,7 +43,7 @@ final class ArrayFields {
    * each array's id from ({@link #constructed}).
    */
   static final boolean CONSTRUCTOR_FIELDS = AVAILABLE && PUT_LONG != null && PUT_BOOLEAN != null && ARRAY_ID >= 0
-      && CLOSEABLE >= 0 && COMPRESSED >= 0 && ARRAY_COUNTER != null;
+      && CLOSEABLE >= 0 && ARRAY_COUNTER != null;
 
   private ArrayFields() {}
 
@@ -67,15 +66,14 @@ final class ArrayFields {
   }
 
   /**
-   * Sets what the no-argument constructor sets on an array allocated without it: its id (one taken
-   * by {@link #reserveIds}), closeable, not compressed, not released.
+   * Sets what the no-argument constructor sets on an array allocated without it, other than the
+   * fields it leaves false (allocation zeroes them): its id (one taken by {@link #reserveIds}) and
+   * closeable.
    */
   static void constructed(BaseNDArray a, long id) {
     try {
       PUT_LONG.invokeExact((Object) a, ARRAY_ID, id);
       PUT_BOOLEAN.invokeExact((Object) a, CLOSEABLE, true);
-      PUT_BOOLEAN.invokeExact((Object) a, COMPRESSED, false);
-      PUT_BOOLEAN.invokeExact((Object) a, RELEASED, false);
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }

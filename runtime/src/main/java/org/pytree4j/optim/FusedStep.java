@@ -56,7 +56,7 @@ final class FusedStep {
   private final int total;
   private final int[] starts;
   private final ArrayShells.ShapeInfo[] shapes;
-  /** The shape of a tree raveled into one vector ({@link Flatten}): {@code [total]}. */
+  /** The shape of a tree raveled into one vector ({@link Flatten}): {@code [total]}; null when no tree is. */
   private final ArrayShells.ShapeInfo vectorShape;
   private final FloatStream grads = new FloatStream();
   private final List<Tree> trees = new ArrayList<>();
@@ -90,7 +90,7 @@ final class FusedStep {
     this.total = total;
     this.starts = starts;
     this.shapes = shapes;
-    this.vectorShape = ArrayShells.float32(new long[] {total});
+    this.vectorShape = part.raveled.contains(true) ? ArrayShells.float32(new long[] {total}) : null;
     for (int i = 0; i < leaves; i++) {
       Lease own = append(grads, gradScan, i, shapes[i]);
       if (own != null) {
@@ -242,7 +242,7 @@ final class FusedStep {
       }
     }
     for (int k = 1; k < scans.length; k++) {
-      step.trees.add(k == 1 ? step.tree(scans[k]) : step.tree(scans[k], part.raveled.get(k - 2)));
+      step.trees.add(step.tree(scans[k], k >= 2 && part.raveled.get(k - 2)));
     }
     return step;
   }
@@ -259,10 +259,6 @@ final class FusedStep {
   private static boolean fits(LeafScan scan, int i, ArrayShells.ShapeInfo shape) {
     INDArray a = scan.arrays[i];
     return scan.hasDescriptor(i, shape) || (a.dataType() == DataType.FLOAT && Arrays.equals(a.shape(), shape.shape()));
-  }
-
-  private Tree tree(LeafScan scan) {
-    return tree(scan, false);
   }
 
   /** The tree {@code scan} read; {@code raveled}: one vector of {@code total} elements rather than one leaf per leaf. */
