@@ -205,7 +205,11 @@ final class FusedStep {
     return scans;
   }
 
-  /** {@code scans}: the gradients, the params, then each state tree. */
+  /**
+   * {@code scans}: the gradients, the params, then each state tree. When the params are the arrays an
+   * earlier step made, that step's layout (shapes and starts) is reused, and the state trees it made
+   * with the same layout need no check per leaf.
+   */
   private static FusedStep classify(FusedPart part, LeafScan[] scans) {
     LeafScan gradScan = scans[0];
     LeafScan paramScan = scans[1];
@@ -213,27 +217,38 @@ final class FusedStep {
     if (leaves == 0) {
       return null;
     }
-    int[] starts = new int[leaves + 1];
-    ArrayShells.ShapeInfo[] shapes = new ArrayShells.ShapeInfo[leaves];
+    Lease.LeafArrays layout = paramScan.made;
+    int[] starts = layout != null ? layout.starts() : new int[leaves + 1];
+    ArrayShells.ShapeInfo[] shapes = layout != null ? layout.shapes() : new ArrayShells.ShapeInfo[leaves];
+    boolean[] checkLeaves = new boolean[scans.length];
+    for (int k = 2; k < scans.length; k++) {
+      checkLeaves[k] = !part.raveled.get(k - 2) && (scans[k].made == null || scans[k].made.shapes() != shapes);
+    }
     long total = 0;
     for (int i = 0; i < leaves; i++) {
-      ArrayShells.ShapeInfo own = paramScan.ownShape(i);
-      ArrayShells.ShapeInfo shape = own != null ? own : foreignShape(paramScan.arrays[i]);
+      ArrayShells.ShapeInfo shape = shapes[i];
+      if (layout == null) {
+        ArrayShells.ShapeInfo own = paramScan.ownShape(i);
+        shape = own != null ? own : foreignShape(paramScan.arrays[i]);
+      }
       if (shape == null || !fits(gradScan, i, shape)) {
         return null;
       }
       for (int k = 2; k < scans.length; k++) {
-        if (!part.raveled.get(k - 2) && !scans[k].isOwn(i, shape) && !fits(scans[k], i, shape)) {
+        if (checkLeaves[k] && !scans[k].isOwn(i, shape) && !fits(scans[k], i, shape)) {
           return null;
         }
       }
-      total += shape.length();
-      if (total > Integer.MAX_VALUE - BLOCK) {
-        return null;
+      if (layout == null) {
+        total += shape.length();
+        if (total > Integer.MAX_VALUE - BLOCK) {
+          return null;
+        }
+        starts[i + 1] = (int) total;
+        shapes[i] = shape;
       }
-      starts[i + 1] = (int) total;
-      shapes[i] = shape;
     }
+    total = starts[leaves];
     FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, gradScan);
     for (int k = 2; k < scans.length; k++) {
       if (part.raveled.get(k - 2) && (scans[k].size() != 1
@@ -263,6 +278,14 @@ final class FusedStep {
 
   /** The tree {@code scan} read; {@code raveled}: one vector of {@code total} elements rather than one leaf per leaf. */
   private Tree tree(LeafScan scan, boolean raveled) {
+    if (!raveled && scan.made != null && scan.made.starts() == starts) {
+      // made by an earlier step in this step's layout: one run of its slab
+      Lease lease = scan.ownLease[0];
+      Tree t = new Tree(scan, false, FloatStream.whole(lease.slab.address, total));
+      t.inputLease = lease.slab.floats == total ? lease : null;
+      t.inPlace = t.inputLease;
+      return t;
+    }
     FloatStream in = new FloatStream();
     Lease common = null;
     boolean layout = true;

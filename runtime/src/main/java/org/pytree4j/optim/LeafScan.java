@@ -35,10 +35,12 @@ final class LeafScan {
   final boolean anyReleased;
   /** True when every leaf can be released after a donating step ({@link Donation#canRelease}). */
   final boolean releasable;
+  /** The record of the arrays an earlier step made, when the tree is exactly them ({@link #ofArraysMade}); else null. */
+  final Lease.LeafArrays made;
 
   private LeafScan(INDArray[] arrays, DataBuffer[] data, long[] address, ArrayShells.ShapeInfo[] ownShape,
       Lease[] ownLease, int[] ownOffset, DataBuffer[] shapeInfo, long[] shapeInfoAddress, boolean anyReleased,
-      boolean releasable) {
+      boolean releasable, Lease.LeafArrays made) {
     this.arrays = arrays;
     this.data = data;
     this.address = address;
@@ -49,6 +51,7 @@ final class LeafScan {
     this.shapeInfoAddress = shapeInfoAddress;
     this.anyReleased = anyReleased;
     this.releasable = releasable;
+    this.made = made;
   }
 
   /** The scan of {@code leaves}, or null when one of them is not an {@link INDArray} (or has no buffer). */
@@ -90,7 +93,7 @@ final class LeafScan {
       address[i] = base + 4L * starts[i];
       leases[i] = lp.lease;
     }
-    return new LeafScan(arrays, data, address, shapes, leases, starts, null, null, false, true);
+    return new LeafScan(arrays, data, address, shapes, leases, starts, null, null, false, true, made);
   }
 
   /** The scan of any tree of arrays on {@code parts} threads, or null when a leaf is not an {@link INDArray} (or has no buffer). */
@@ -203,7 +206,7 @@ final class LeafScan {
         releasable &= allReleasable[part];
       }
       return new LeafScan(arrays, data, address, ownShape, ownLease, ownOffset, shapeInfo, shapeInfoAddress,
-          anyReleased, releasable);
+          anyReleased, releasable, null);
     }
   }
 

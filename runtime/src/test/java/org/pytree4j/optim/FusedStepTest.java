@@ -353,6 +353,30 @@ class FusedStepTest {
     assertTrue(closed.getMessage().startsWith("params at ['a'] was donated"), closed.getMessage());
   }
 
+  /**
+   * A step takes its layout from params an earlier step made; a state that step did not make is still
+   * checked leaf by leaf: of the same shapes it is read like any arrays, of other shapes it is the
+   * reference's error.
+   */
+  @Test
+  void aStateAnotherStepMadeIsCheckedLeafByLeaf() {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(41);
+    Map<String, Object> params = new TreeMap<>(Map.of("a", Arrays32.random(r, 1, 5), "b", Arrays32.random(r, 1, 3)));
+    Map<String, Object> sameShapes = gradsLike(params, r);
+    Map<String, Object> otherShapes = new TreeMap<>(Map.of("a", Arrays32.random(r, 1, 3), "b", Arrays32.random(r, 1, 5)));
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
+    OptimizerStep<Map<String, Object>> same = Optax.step(tx, sameShapes, tx.init(sameShapes), gradsLike(params, r));
+    assertFusedStepIsTheReference(tx, first.params(), same.state(), gradsLike(params, r));
+
+    OptimizerStep<Map<String, Object>> other =
+        Optax.step(tx, otherShapes, tx.init(otherShapes), gradsLike(otherShapes, r));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class,
+        () -> Optax.step(tx, first.params(), other.state(), gradsLike(params, r)));
+    assertEquals("updates do not match the optimizer state at ['a'] (optimizer state [0].mu['a']): "
+        + "the updates have float32[5] but the state has float32[3]", e.getMessage());
+  }
+
   private static void assertFusedStepIsTheReference(
       GradientTransformation tx, Map<String, Object> params, OptState state, Map<String, Object> grads) {
     OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
