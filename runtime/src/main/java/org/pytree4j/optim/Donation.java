@@ -31,12 +31,13 @@ final class Donation {
   }
 
   /**
-   * {@link #release} for many float32 arrays at once (those that {@link #canRelease}), with plain stores
+   * {@link #release} for the float32 arrays {@code arrays[from..to)} (those that {@link #canRelease}), with plain stores
    * and one fence after them all: one at a time, each store would wait for its array's cache line.
    */
-  static void releaseFloat32(INDArray[] arrays, java.util.Set<Object> except) {
+  static void releaseFloat32(INDArray[] arrays, int from, int to, java.util.Set<Object> except) {
     DataBuffer released = released(DataType.FLOAT);
-    for (INDArray a : arrays) {
+    for (int i = from; i < to; i++) {
+      INDArray a = arrays[i];
       // an empty set is not asked: asking would give every array an identity hash, one CAS each
       if (canRelease(a) && (except.isEmpty() || !except.contains(a))) {
         ArrayFields.setData((BaseNDArray) a, released);

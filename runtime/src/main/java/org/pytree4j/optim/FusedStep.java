@@ -335,8 +335,9 @@ final class FusedStep {
       out[t] = new INDArray[count];
       buffers[t] = new DataBuffer[count];
     }
+    Set<Object> keepGradients = donate ? gradientSet(g) : null;
     int parts = (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
-    StepThreads.run(parts, part -> makeArrays(out, buffers, part, parts));
+    StepThreads.run(parts, part -> makeArrays(out, buffers, part, parts, keepGradients));
     for (int t = 0; t < trees.size(); t++) {
       Tree tree = trees.get(t);
       Lease lease = tree.inPlace != null ? tree.inPlace : tree.lease;
@@ -350,9 +351,6 @@ final class FusedStep {
     }
     P newParams = def.unflatten(Arrays.asList(out[0]));
     OptState newState = part.newState.apply(newStateTrees);
-    if (donate) {
-      releaseDonated(g);
-    }
     mainPass(resolveStages());
     // the passes read the inputs through raw addresses: keep their buffers alive until they are done
     Reference.reachabilityFence(this);
@@ -445,8 +443,12 @@ final class FusedStep {
     new BlockPasses(grads, total, stages, memory).run();
   }
 
-  /** The leaf arrays of every output tree, for leaves of part {@code part} (of {@code parts}). */
-  private void makeArrays(INDArray[][] out, DataBuffer[][] buffers, int part, int parts) {
+  /**
+   * The leaf arrays of every output tree, for leaves of part {@code part} (of {@code parts}); when
+   * donating ({@code keepGradients} not null), then releases the donated arrays of those leaves,
+   * except those also passed as gradients.
+   */
+  private void makeArrays(INDArray[][] out, DataBuffer[][] buffers, int part, int parts, Set<Object> keepGradients) {
     int from = (int) ((long) leaves * part / parts);
     int to = (int) ((long) leaves * (part + 1) / parts);
     ArrayShells.Maker shells = ArrayShells.maker((to - from) * trees.size() + trees.size());
@@ -460,6 +462,15 @@ final class FusedStep {
       }
       for (int i = from; i < to; i++) {
         makeArray(shells, out[t], buffers[t], tree, i, starts[i], shapes[i]);
+      }
+    }
+    if (keepGradients != null) {
+      for (Tree tree : trees) {
+        if (!tree.raveled) {
+          Donation.releaseFloat32(tree.scan.arrays, from, to, keepGradients);
+        } else if (from == 0) {
+          Donation.releaseFloat32(tree.scan.arrays, 0, 1, keepGradients);
+        }
       }
     }
   }
@@ -478,8 +489,11 @@ final class FusedStep {
     out[i] = shells.wrap(data, shape);
   }
 
-  /** Releases every donated array (params and state leaves) except those also passed as gradients. */
-  private void releaseDonated(List<Object> g) {
+  /**
+   * The gradients as an identity set, when one of them may also be a donated array (params or state
+   * leaves), which must then not be released; else empty.
+   */
+  private Set<Object> gradientSet(List<Object> g) {
     // a gradient can be one of the donated arrays only if it is one of the pool's arrays, or if
     // some donated tree is not: in a training loop neither holds, and the look-up set is skipped
     boolean overlapPossible = !gradLeases.isEmpty();
@@ -490,8 +504,6 @@ final class FusedStep {
     if (overlapPossible) {
       gradients.addAll(g);
     }
-    for (Tree t : trees) {
-      Donation.releaseFloat32(t.scan.arrays, gradients);
-    }
+    return gradients;
   }
 }

@@ -287,6 +287,41 @@ class FusedStepTest {
     }
   }
 
+  /** With many leaves the donated arrays are released by several threads: every one of them, and no other. */
+  @Test
+  void everyDonatedArrayOfManyLeavesIsReleased() {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(43);
+    Map<String, Object> params = new TreeMap<>();
+    for (int i = 0; i < 3000; i++) {
+      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 5));
+    }
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
+    Map<String, Object> grads = gradsLike(params, r);
+    OptimizerStep<Map<String, Object>> second = Optax.stepDonating(tx, first.params(), first.state(), grads);
+
+    List<Object> donated = new ArrayList<>(PyTrees.leaves(first.params()));
+    List<Object> kept = new ArrayList<>(PyTrees.leaves(grads));
+    kept.addAll(PyTrees.leaves(second.params()));
+    for (Object leaf : PyTrees.leaves(first.state())) {
+      if (leaf instanceof INDArray) {
+        donated.add(leaf);
+      }
+    }
+    for (Object leaf : PyTrees.leaves(second.state())) {
+      if (leaf instanceof INDArray) {
+        kept.add(leaf);
+      }
+    }
+    assertEquals(3 * 3000, donated.size(), "params, mu and nu");
+    for (Object leaf : donated) {
+      assertTrue(((INDArray) leaf).wasClosed(), "every donated array is released");
+    }
+    for (Object leaf : kept) {
+      assertFalse(((INDArray) leaf).wasClosed(), "gradients and the new state stay readable");
+    }
+  }
+
   @Test
   void anArrayPassedAsParamAndGradientIsNotOverwritten() {
     GradientTransformation tx = sgd(0.5);
