@@ -8,11 +8,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.pytree4j.Flattened;
 import org.pytree4j.TreeDef;
 import org.pytree4j.TreeMismatchException;
@@ -367,6 +365,9 @@ final class FusedStep {
       } else {
         t.inPlace = null;
         t.lease = SlabPool.SHARED.lease(total);
+        if (NativeViews.AVAILABLE) {
+          t.lease.natives.reserve(t.raveled ? 1 : leaves);
+        }
         t.output = FloatStream.whole(t.lease.slab.address, total);
       }
     }
@@ -482,8 +483,7 @@ final class FusedStep {
     if (tree.inPlace != null) {
       data = tree.scan.data[i];
     } else {
-      LeafPointer lp = new LeafPointer(tree.lease, start, shape);
-      data = Nd4j.createBuffer(lp, DataType.FLOAT, shape.length(), FloatIndexer.create(lp));
+      data = NativeViews.leafBuffer(new LeafPointer(tree.lease, start, shape), i);
     }
     buffers[i] = data;
     out[i] = shells.wrap(data, shape);

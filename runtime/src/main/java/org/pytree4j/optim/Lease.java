@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Lease {
   final Slab slab;
+  /** The native views of the buffers made over the slab ({@link NativeViews}); freed when the slab comes back. */
+  final NativeViews.Owned natives = new NativeViews.Owned();
   /**
    * The leaf arrays the latest step made over this slab, so that the next step recognises them
    * without reading each one's buffer ({@link LeafScan}). It refers back to arrays that refer to

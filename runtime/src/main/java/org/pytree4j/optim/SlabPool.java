@@ -113,6 +113,7 @@ final class SlabPool {
 
   private void giveBack(LeaseRef ref) {
     outstanding.remove(ref);
+    ref.natives.free();
     Slab slab = ref.slab;
     lentBytes -= slab.bytes();
     if (freeBytes + slab.bytes() > budget) {
@@ -145,13 +146,15 @@ final class SlabPool {
     }
   }
 
-  /** Tracks one lease; holds its slab, which the lease itself must not keep alive. */
+  /** Tracks one lease; holds its slab and native views, which the lease itself must not keep alive. */
   private static final class LeaseRef extends PhantomReference<Lease> {
     final Slab slab;
+    final NativeViews.Owned natives;
 
     LeaseRef(Lease lease, Slab slab, ReferenceQueue<Lease> queue) {
       super(lease, queue);
       this.slab = slab;
+      this.natives = lease.natives;
     }
   }
 }

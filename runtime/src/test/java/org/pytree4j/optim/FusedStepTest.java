@@ -248,6 +248,33 @@ class FusedStepTest {
     assertTrue(SlabPool.SHARED.reused() > reusedBefore, "memory of dropped states was recycled");
   }
 
+  /**
+   * An immutable step makes a native view per new leaf ({@link NativeViews}), owned by its slab: the
+   * views of dropped states are freed as their memory comes back, so they do not pile up.
+   */
+  @Test
+  void theNativeViewsOfDroppedStatesAreFreed() throws InterruptedException {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(47);
+    Map<String, Object> params = new TreeMap<>();
+    for (int i = 0; i < 300; i++) {
+      params.put(String.format("w%03d", i), Arrays32.random(r, 1, 1 + i % 4));
+    }
+    Map<String, Object> grads = gradsLike(params, r);
+    OptimizerStep<Map<String, Object>> current = Optax.step(tx, params, tx.init(params), grads);
+    long before = NativeViews.live();
+    for (int i = 0; i < 40; i++) {
+      current = Optax.step(tx, current.params(), current.state(), grads);
+      if (i % 5 == 4) {
+        System.gc();
+        Thread.sleep(10);
+      }
+    }
+    long grown = NativeViews.live() - before;
+    assertTrue(grown < 15 * 3 * 300, grown + " of the 36,000 views made by 40 steps are still live");
+    assertTrue(pooled(current.params()));
+  }
+
   @Test
   void donationUpdatesInPlaceAndReleasesTheDonatedArrays() {
     GradientTransformation tx = chain(clipByGlobalNorm(0.5), injectHyperparams(adam(1e-2)));

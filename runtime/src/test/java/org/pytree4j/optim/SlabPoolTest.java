@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,11 +14,25 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** A slab comes back only when no array made over it, nor any view of one, can be reached. */
 class SlabPoolTest {
 
-  private static INDArray leafArray(Lease lease, int offset, long... shape) {
+  /** Leaf array {@code index} of {@code lease} (of {@code count}, made as a step makes them). */
+  private static INDArray leafArray(Lease lease, int index, int count, int offset, long... shape) {
+    if (index == 0 && NativeViews.AVAILABLE) {
+      lease.natives.reserve(count);
+    }
     ArrayShells.ShapeInfo info = ArrayShells.float32(shape);
-    LeafPointer lp = new LeafPointer(lease, offset, info);
-    DataBuffer data = Nd4j.createBuffer(lp, DataType.FLOAT, info.length(), FloatIndexer.create(lp));
-    return ArrayShells.wrap(data, info);
+    return ArrayShells.wrap(NativeViews.leafBuffer(new LeafPointer(lease, offset, info), index), info);
+  }
+
+  /** Collects until {@code gone} is cleared and {@code pool} has taken back what was found unreachable. */
+  private static void collect(SlabPool pool, WeakReference<?> gone) throws InterruptedException {
+    for (int i = 0; i < 50 && gone.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    for (int i = 0; i < 5; i++) {
+      Thread.sleep(10);
+      pool.freeBytes();
+    }
   }
 
   @Test
@@ -28,16 +40,13 @@ class SlabPoolTest {
     SlabPool pool = new SlabPool(1L << 20);
     Lease first = pool.lease(1000);
     long address = first.slab.address;
-    INDArray a = leafArray(first, 10, 2, 3);
+    INDArray a = leafArray(first, 0, 1, 10, 2, 3);
     a.assign(7f);
     assertEquals(7f, a.getFloat(1, 2));
     WeakReference<Lease> gone = new WeakReference<>(first);
     first = null;
     a = null;
-    for (int i = 0; i < 50 && gone.get() != null; i++) {
-      System.gc();
-      Thread.sleep(10);
-    }
+    collect(pool, gone);
     Lease second = null;
     for (int i = 0; i < 50 && (second == null || second.slab.address != address); i++) {
       Thread.sleep(10);
@@ -52,7 +61,7 @@ class SlabPoolTest {
     SlabPool pool = new SlabPool(1L << 20);
     Lease lease = pool.lease(500);
     long address = lease.slab.address;
-    INDArray a = leafArray(lease, 0, 5, 100);
+    INDArray a = leafArray(lease, 0, 1, 0, 5, 100);
     a.assign(3f);
     INDArray view = a.get(NDArrayIndex.point(4), NDArrayIndex.interval(10, 20));
     INDArray reshaped = a.reshape(500);
@@ -67,13 +76,42 @@ class SlabPoolTest {
     OffHeap.write(new float[] {-1f}, 0, other.slab.address, 1);
     assertEquals(3f, view.getFloat(3));
     assertEquals(3f, reshaped.getFloat(499));
+    assertEquals(8f, view.add(5f).getFloat(9), "a native op reads the view at its offset");
+  }
+
+  /**
+   * The native views behind leaf arrays are freed with their slab, once none of the arrays can be
+   * reached, also those of arrays closed before.
+   */
+  @Test
+  void nativeViewsAreFreedWithTheirSlab() throws InterruptedException {
+    assertTrue(NativeViews.AVAILABLE, "buffers are made without ND4J's deallocator on this backend");
+    SlabPool pool = new SlabPool(1L << 20);
+    Lease lease = pool.lease(300);
+    long before = NativeViews.live();
+    INDArray[] leaves = new INDArray[3];
+    for (int i = 0; i < 3; i++) {
+      leaves[i] = leafArray(lease, i, 3, 100 * i, 10, 10);
+      leaves[i].assign(i + 1);
+    }
+    assertEquals(before + 3, NativeViews.live());
+    assertEquals(300f, leaves[2].sumNumber().floatValue(), "a native op reads each leaf at its offset");
+    float[] element = new float[1];
+    OffHeap.read(lease.slab.address + 4L * 150, element, 0, 1);
+    assertEquals(2f, element[0], "leaf 1 holds slab elements 100 to 199");
+    leaves[1].close();
+    WeakReference<Lease> gone = new WeakReference<>(lease);
+    lease = null;
+    leaves = null;
+    collect(pool, gone);
+    assertEquals(before, NativeViews.live(), "the three views were freed with the slab");
   }
 
   @Test
   void leafArraysAreOrdinaryArrays() {
     SlabPool pool = new SlabPool(1L << 20);
     Lease lease = pool.lease(64);
-    INDArray a = leafArray(lease, 4, 3, 4);
+    INDArray a = leafArray(lease, 0, 1, 4, 3, 4);
     a.assign(Nd4j.arange(12).castTo(DataType.FLOAT).reshape(3, 4));
     assertEquals(false, a.isView());
     assertEquals(0, a.offset());

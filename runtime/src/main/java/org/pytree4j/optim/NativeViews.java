@@ -1,0 +1,290 @@
+package org.pytree4j.optim;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.BaseDataBuffer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The float32 buffers of new leaf arrays over a leased slab, made without ND4J's deallocator.
+ *
+ * <p>Every leaf array needs its own ND4J buffer, and every buffer ND4J makes is registered with its
+ * deallocator service, whose one thread frees the buffer's native view once the buffer is collected.
+ * An immutable step over 10,000 leaves makes 30,000 buffers; while the steps keep both cores busy that
+ * thread falls behind by millions of registrations, which fill the heap and end in full collections
+ * of seconds. Here the buffer is allocated without its constructor and its native view is owned by the
+ * {@link Lease} it lies in ({@link Owned}): the pool frees the views together when it gets the slab
+ * back, which happens only once no array or buffer over the slab can be reached.
+ *
+ * <p>Used only when ND4J's buffer class has exactly the fields this was written against and buffers
+ * made this way behave like ND4J's own on a probe; otherwise buffers are made by {@code Nd4j.createBuffer}.
+ */
+final class NativeViews {
+  private static final Class<?> BUFFER_CLASS = bufferClass();
+  private static final MethodHandle ALLOCATE = UnsafeAccess.method("allocateInstance",
+      MethodType.methodType(Object.class, Class.class));
+  private static final MethodHandle PUT_OBJECT = UnsafeAccess.method("putObject",
+      MethodType.methodType(void.class, Object.class, long.class, Object.class));
+  private static final MethodHandle PUT_LONG = UnsafeAccess.method("putLong",
+      MethodType.methodType(void.class, Object.class, long.class, long.class));
+  private static final MethodHandle PUT_BYTE = UnsafeAccess.method("putByte",
+      MethodType.methodType(void.class, Object.class, long.class, byte.class));
+  /** ND4J's native buffer API ({@code nd4j-native-api}, which every native backend has; not a dependency here). */
+  private static final MethodHandle EXTERNALIZED = nativeMethod(true, "externalizedDataBuffer");
+  private static final MethodHandle DELETE = nativeMethod(false, "deleteDataBuffer");
+  /** {@code new OpaqueDataBuffer(Pointer)} as {@code (Pointer) -> Pointer}: a view from its address. */
+  private static final MethodHandle WRAP = wrapConstructor();
+  /** The instance fields of the buffer class (with its superclasses) that a new buffer sets, by name. */
+  private static final Map<String, Long> FIELDS = fields();
+  /** What ND4J's constructor sets that is the same for every float32 buffer. */
+  private static final Object TYPE;
+  private static final Object ALLOCATION_MODE;
+  private static final byte ELEMENT_SIZE;
+  private static final long WORKSPACE_GENERATION;
+  static final boolean AVAILABLE;
+  /** Views made and not yet freed. */
+  private static final java.util.concurrent.atomic.LongAdder LIVE = new java.util.concurrent.atomic.LongAdder();
+
+  static {
+    Object type = null;
+    Object mode = null;
+    byte size = 0;
+    long generation = 0;
+    boolean available = false;
+    if (FIELDS != null && ALLOCATE != null && PUT_OBJECT != null && PUT_LONG != null && PUT_BYTE != null
+        && EXTERNALIZED != null && DELETE != null && WRAP != null) {
+      try {
+        BaseDataBuffer template = (BaseDataBuffer) Nd4j.createBuffer(DataType.FLOAT, 1, false);
+        type = get(template, "type");
+        mode = get(template, "allocationMode");
+        size = (byte) get(template, "elementSize");
+        generation = (long) get(template, "workspaceGenerationId");
+        available = true;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        available = false;
+      }
+    }
+    TYPE = type;
+    ALLOCATION_MODE = mode;
+    ELEMENT_SIZE = size;
+    WORKSPACE_GENERATION = generation;
+    AVAILABLE = available && behaves();
+  }
+
+  private NativeViews() {}
+
+  /**
+   * The buffer of a leaf array at {@code pointer}, leaf {@code index} of its lease's
+   * {@link Owned#reserve reserved} views: made here when {@link #AVAILABLE}, else by ND4J.
+   */
+  static DataBuffer leafBuffer(LeafPointer pointer, int index) {
+    long length = pointer.shape.length();
+    return AVAILABLE ? buffer(pointer, length, pointer.lease.natives, index)
+        : Nd4j.createBuffer(pointer, DataType.FLOAT, length, FloatIndexer.create(pointer));
+  }
+
+  /** How many views were made here and are not yet freed. */
+  static long live() {
+    return LIVE.sum();
+  }
+
+  /**
+   * The native views made over one lease, freed together when the pool gets the lease's slab back.
+   * They are kept as addresses: Java objects here would stay reachable (through the pool) until the
+   * lease is found unreachable, and so survive the young collections that find their buffers dead.
+   */
+  static final class Owned {
+    private volatile long[] views;
+
+    /** Room for the views of {@code count} leaves; each is set by one thread ({@link #buffer}). */
+    void reserve(int count) {
+      views = new long[count];
+    }
+
+    /** Frees every view; the lease they were made over can no longer be reached. */
+    void free() {
+      long[] all = views;
+      views = null;
+      if (all == null) {
+        return;
+      }
+      for (long view : all) {
+        if (view != 0) {
+          try {
+            DELETE.invokeExact((Pointer) WRAP.invokeExact((Pointer) new Address(view)));
+            LIVE.decrement();
+          } catch (Throwable e) {
+            throw new IllegalStateException("could not free a native buffer view", e);
+          }
+        }
+      }
+    }
+  }
+
+  /** A pointer to a given address, to make a native view's Java object from. */
+  private static final class Address extends Pointer {
+    Address(long address) {
+      this.address = address;
+    }
+  }
+
+  /**
+   * A float32 buffer of {@code length} elements at {@code pointer} (which keeps its lease reachable),
+   * whose native view {@code owner} holds as view {@code index}.
+   */
+  private static DataBuffer buffer(Pointer pointer, long length, Owned owner, int index) {
+    try {
+      Pointer view = (Pointer) EXTERNALIZED.invokeExact(length, DataType.FLOAT, pointer, (Pointer) null);
+      owner.views[index] = view.address();
+      LIVE.increment();
+      BaseDataBuffer b = (BaseDataBuffer) (Object) ALLOCATE.invokeExact(BUFFER_CLASS);
+      putObject(b, "type", TYPE);
+      putLong(b, "length", length);
+      putLong(b, "underlyingLength", length);
+      PUT_BYTE.invokeExact((Object) b, FIELDS.get("elementSize").longValue(), ELEMENT_SIZE);
+      putObject(b, "wrappedDataBuffer", b);
+      putLong(b, "workspaceGenerationId", WORKSPACE_GENERATION);
+      putObject(b, "allocationMode", ALLOCATION_MODE);
+      putObject(b, "indexer", FloatIndexer.create((org.bytedeco.javacpp.FloatPointer) pointer));
+      putObject(b, "pointer", pointer);
+      putObject(b, "referenced", new org.nd4j.common.primitives.AtomicBoolean(false));
+      putLong(b, "instanceId", Nd4j.getDeallocatorService().nextValue());
+      putObject(b, "ptrDataBuffer", view);
+      return b;
+    } catch (Throwable e) {
+      throw new IllegalStateException("could not make a buffer over the optimizer's memory", e);
+    }
+  }
+
+  /**
+   * {@code OpaqueDataBuffer.externalizedDataBuffer(long, DataType, Pointer, Pointer)} as
+   * {@code (long, DataType, Pointer, Pointer) -> Pointer}, or the backend's
+   * {@code deleteDataBuffer(OpaqueDataBuffer)} as {@code (Pointer) -> void}; null when missing.
+   */
+  private static MethodHandle nativeMethod(boolean externalized, String name) {
+    try {
+      Class<?> opaque = Class.forName("org.nd4j.nativeblas.OpaqueDataBuffer");
+      java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.publicLookup();
+      if (externalized) {
+        return lookup.findStatic(opaque, name, MethodType.methodType(opaque, long.class, DataType.class, Pointer.class,
+            Pointer.class)).asType(MethodType.methodType(Pointer.class, long.class, DataType.class, Pointer.class,
+            Pointer.class));
+      }
+      Object holder = Class.forName("org.nd4j.nativeblas.NativeOpsHolder").getMethod("getInstance").invoke(null);
+      Object ops = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
+      Class<?> opsType = holder.getClass().getMethod("getDeviceNativeOps").getReturnType();
+      return lookup.findVirtual(opsType, name, MethodType.methodType(void.class, opaque)).bindTo(ops)
+          .asType(MethodType.methodType(void.class, Pointer.class));
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static MethodHandle wrapConstructor() {
+    try {
+      Class<?> opaque = Class.forName("org.nd4j.nativeblas.OpaqueDataBuffer");
+      return java.lang.invoke.MethodHandles.publicLookup()
+          .findConstructor(opaque, MethodType.methodType(void.class, Pointer.class))
+          .asType(MethodType.methodType(Pointer.class, Pointer.class));
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
+
+  private static void putObject(Object target, String field, Object value) throws Throwable {
+    PUT_OBJECT.invokeExact(target, FIELDS.get(field).longValue(), value);
+  }
+
+  private static void putLong(Object target, String field, long value) throws Throwable {
+    PUT_LONG.invokeExact(target, FIELDS.get(field).longValue(), value);
+  }
+
+  /** The class of the buffers ND4J makes over a pointer. */
+  private static Class<?> bufferClass() {
+    try {
+      org.bytedeco.javacpp.FloatPointer p = new org.bytedeco.javacpp.FloatPointer(1);
+      return Nd4j.createBuffer(p, DataType.FLOAT, 1, FloatIndexer.create(p)).getClass();
+    } catch (RuntimeException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /**
+   * The offsets of the buffer class's instance fields, when they are exactly those of ND4J 1.0.0-M2.1's
+   * CPU buffers (so that setting these leaves no field as the constructor would not); else null.
+   */
+  private static Map<String, Long> fields() {
+    Set<String> expected = Set.of("type", "length", "underlyingLength", "offset", "elementSize", "wrappedDataBuffer",
+        "workspaceGenerationId", "allocationMode", "indexer", "pointer", "attached", "parentWorkspace",
+        "originalBuffer", "originalOffset", "constant", "released", "referenced", "ptrDataBuffer", "instanceId");
+    if (BUFFER_CLASS == null) {
+      return null;
+    }
+    Map<String, Long> offsets = new HashMap<>();
+    for (Class<?> c = BUFFER_CLASS; c != Object.class; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers())) {
+          continue;
+        }
+        long offset = UnsafeAccess.fieldOffset(f);
+        if (offset < 0 || offsets.put(f.getName(), offset) != null) {
+          return null;
+        }
+      }
+    }
+    return offsets.keySet().equals(expected) ? offsets : null;
+  }
+
+  private static Object get(Object target, String name) throws ReflectiveOperationException {
+    for (Class<?> c = target.getClass(); c != Object.class; c = c.getSuperclass()) {
+      try {
+        Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(target);
+      } catch (NoSuchFieldException e) {
+        // in a superclass
+      }
+    }
+    throw new NoSuchFieldException(name);
+  }
+
+  /**
+   * True when a buffer made this way over part of a slab reads, writes, takes part in native ops,
+   * views and copies at its offset, and closes, as ND4J's own buffer does.
+   */
+  private static boolean behaves() {
+    try {
+      Lease lease = SlabPool.SHARED.lease(8);
+      for (int i = 0; i < 8; i++) {
+        lease.slab.bytes.putFloat(4 * i, i);
+      }
+      lease.natives.reserve(1);
+      ArrayShells.ShapeInfo shape = ArrayShells.float32(new long[] {2, 3});
+      DataBuffer data = buffer(new LeafPointer(lease, 2, shape), 6, lease.natives, 0);
+      DataBuffer ordinary = Nd4j.createBuffer(new float[] {1, 2});
+      INDArray a = ArrayShells.wrap(data, shape);
+      boolean reads = a.getFloat(1, 2) == 7f && a.getRow(1).getFloat(0) == 5f && a.dup().getFloat(0, 0) == 2f
+          && a.add(1f).getFloat(0, 0) == 3f && a.sumNumber().doubleValue() == 27.0;
+      a.muli(2f);
+      boolean writes = lease.slab.bytes.getFloat(4 * 2) == 4f && lease.slab.bytes.getFloat(4 * 7) == 14f
+          && lease.slab.bytes.getFloat(4 * 1) == 1f && a.getFloat(1, 2) == 14f;
+      boolean same = data.dataType() == DataType.FLOAT && data.length() == 6 && data.offset() == 0
+          && !data.wasClosed() && data.closeable() == ordinary.closeable() && !data.isAttached()
+          && !data.isConstant();
+      a.close();
+      return reads && writes && same && a.wasClosed() && data.wasClosed();
+    } catch (Throwable e) {
+      return false;
+    }
+  }
+}
