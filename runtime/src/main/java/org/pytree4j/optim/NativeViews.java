@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
-import org.nd4j.linalg.api.buffer.BaseDataBuffer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * made this way behave like ND4J's own on a probe; otherwise buffers are made by {@code Nd4j.createBuffer}.
  */
 final class NativeViews {
-  private static final Class<?> BUFFER_CLASS = bufferClass();
+  /** A buffer ND4J made over a pointer, as the new buffers are made over theirs. */
+  private static final DataBuffer TEMPLATE = template();
+  private static final Class<?> BUFFER_CLASS = TEMPLATE == null ? null : TEMPLATE.getClass();
   private static final MethodHandle ALLOCATE = UnsafeAccess.method("allocateInstance",
       MethodType.methodType(Object.class, Class.class));
   private static final MethodHandle PUT_OBJECT = UnsafeAccess.method("putObject",
@@ -46,6 +47,18 @@ final class NativeViews {
   private static final MethodHandle WRAP = wrapConstructor();
   /** The instance fields of the buffer class (with its superclasses) that a new buffer sets, by name. */
   private static final Map<String, Long> FIELDS = fields();
+  private static final long TYPE_FIELD = offset("type");
+  private static final long LENGTH = offset("length");
+  private static final long UNDERLYING_LENGTH = offset("underlyingLength");
+  private static final long ELEMENT_SIZE_FIELD = offset("elementSize");
+  private static final long WRAPPED = offset("wrappedDataBuffer");
+  private static final long GENERATION = offset("workspaceGenerationId");
+  private static final long MODE = offset("allocationMode");
+  private static final long INDEXER = offset("indexer");
+  private static final long POINTER = offset("pointer");
+  private static final long REFERENCED = offset("referenced");
+  private static final long INSTANCE_ID = offset("instanceId");
+  private static final long NATIVE_VIEW = offset("ptrDataBuffer");
   /** What ND4J's constructor sets that is the same for every float32 buffer. */
   private static final Object TYPE;
   private static final Object ALLOCATION_MODE;
@@ -64,11 +77,10 @@ final class NativeViews {
     if (FIELDS != null && ALLOCATE != null && PUT_OBJECT != null && PUT_LONG != null && PUT_BYTE != null
         && EXTERNALIZED != null && DELETE != null && WRAP != null) {
       try {
-        BaseDataBuffer template = (BaseDataBuffer) Nd4j.createBuffer(DataType.FLOAT, 1, false);
-        type = get(template, "type");
-        mode = get(template, "allocationMode");
-        size = (byte) get(template, "elementSize");
-        generation = (long) get(template, "workspaceGenerationId");
+        type = get(TEMPLATE, "type");
+        mode = get(TEMPLATE, "allocationMode");
+        size = (byte) get(TEMPLATE, "elementSize");
+        generation = (long) get(TEMPLATE, "workspaceGenerationId");
         available = true;
       } catch (ReflectiveOperationException | RuntimeException e) {
         available = false;
@@ -147,20 +159,20 @@ final class NativeViews {
       Pointer view = (Pointer) EXTERNALIZED.invokeExact(length, DataType.FLOAT, pointer, (Pointer) null);
       owner.views[index] = view.address();
       LIVE.increment();
-      BaseDataBuffer b = (BaseDataBuffer) (Object) ALLOCATE.invokeExact(BUFFER_CLASS);
-      putObject(b, "type", TYPE);
-      putLong(b, "length", length);
-      putLong(b, "underlyingLength", length);
-      PUT_BYTE.invokeExact((Object) b, FIELDS.get("elementSize").longValue(), ELEMENT_SIZE);
-      putObject(b, "wrappedDataBuffer", b);
-      putLong(b, "workspaceGenerationId", WORKSPACE_GENERATION);
-      putObject(b, "allocationMode", ALLOCATION_MODE);
-      putObject(b, "indexer", FloatIndexer.create((org.bytedeco.javacpp.FloatPointer) pointer));
-      putObject(b, "pointer", pointer);
-      putObject(b, "referenced", new org.nd4j.common.primitives.AtomicBoolean(false));
-      putLong(b, "instanceId", Nd4j.getDeallocatorService().nextValue());
-      putObject(b, "ptrDataBuffer", view);
-      return b;
+      Object b = (Object) ALLOCATE.invokeExact(BUFFER_CLASS);
+      PUT_OBJECT.invokeExact(b, TYPE_FIELD, TYPE);
+      PUT_LONG.invokeExact(b, LENGTH, length);
+      PUT_LONG.invokeExact(b, UNDERLYING_LENGTH, length);
+      PUT_BYTE.invokeExact(b, ELEMENT_SIZE_FIELD, ELEMENT_SIZE);
+      PUT_OBJECT.invokeExact(b, WRAPPED, b);
+      PUT_LONG.invokeExact(b, GENERATION, WORKSPACE_GENERATION);
+      PUT_OBJECT.invokeExact(b, MODE, ALLOCATION_MODE);
+      PUT_OBJECT.invokeExact(b, INDEXER, (Object) FloatIndexer.create((org.bytedeco.javacpp.FloatPointer) pointer));
+      PUT_OBJECT.invokeExact(b, POINTER, (Object) pointer);
+      PUT_OBJECT.invokeExact(b, REFERENCED, (Object) new org.nd4j.common.primitives.AtomicBoolean(false));
+      PUT_LONG.invokeExact(b, INSTANCE_ID, Nd4j.getDeallocatorService().nextValue());
+      PUT_OBJECT.invokeExact(b, NATIVE_VIEW, (Object) view);
+      return (DataBuffer) b;
     } catch (Throwable e) {
       throw new IllegalStateException("could not make a buffer over the optimizer's memory", e);
     }
@@ -201,19 +213,15 @@ final class NativeViews {
     }
   }
 
-  private static void putObject(Object target, String field, Object value) throws Throwable {
-    PUT_OBJECT.invokeExact(target, FIELDS.get(field).longValue(), value);
+  private static long offset(String field) {
+    Long offset = FIELDS == null ? null : FIELDS.get(field);
+    return offset == null ? -1 : offset;
   }
 
-  private static void putLong(Object target, String field, long value) throws Throwable {
-    PUT_LONG.invokeExact(target, FIELDS.get(field).longValue(), value);
-  }
-
-  /** The class of the buffers ND4J makes over a pointer. */
-  private static Class<?> bufferClass() {
+  private static DataBuffer template() {
     try {
       org.bytedeco.javacpp.FloatPointer p = new org.bytedeco.javacpp.FloatPointer(1);
-      return Nd4j.createBuffer(p, DataType.FLOAT, 1, FloatIndexer.create(p)).getClass();
+      return Nd4j.createBuffer(p, DataType.FLOAT, 1, FloatIndexer.create(p));
     } catch (RuntimeException | LinkageError e) {
       return null;
     }
@@ -271,6 +279,18 @@ final class NativeViews {
       lease.natives.reserve(1);
       ArrayShells.ShapeInfo shape = ArrayShells.float32(new long[] {2, 3});
       DataBuffer data = buffer(new LeafPointer(lease, 2, shape), 6, lease.natives, 0);
+      // as ND4J's constructor leaves them, before any use
+      boolean likeTemplate = true;
+      Set<String> perBuffer = Set.of("length", "underlyingLength", "wrappedDataBuffer", "indexer", "pointer",
+          "referenced", "instanceId", "ptrDataBuffer");
+      for (String field : FIELDS.keySet()) {
+        if (!perBuffer.contains(field)) {
+          likeTemplate &= java.util.Objects.equals(get(data, field), get(TEMPLATE, field));
+        }
+      }
+      likeTemplate &= get(data, "wrappedDataBuffer") == data && get(TEMPLATE, "wrappedDataBuffer") == TEMPLATE
+          && ((org.nd4j.common.primitives.AtomicBoolean) get(data, "referenced")).get()
+              == ((org.nd4j.common.primitives.AtomicBoolean) get(TEMPLATE, "referenced")).get();
       DataBuffer ordinary = Nd4j.createBuffer(new float[] {1, 2});
       INDArray a = ArrayShells.wrap(data, shape);
       boolean reads = a.getFloat(1, 2) == 7f && a.getRow(1).getFloat(0) == 5f && a.dup().getFloat(0, 0) == 2f
@@ -282,7 +302,7 @@ final class NativeViews {
           && !data.wasClosed() && data.closeable() == ordinary.closeable() && !data.isAttached()
           && !data.isConstant();
       a.close();
-      return reads && writes && same && a.wasClosed() && data.wasClosed();
+      return reads && writes && same && likeTemplate && a.wasClosed() && data.wasClosed();
     } catch (Throwable e) {
       return false;
     }
