@@ -25,8 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Lease} it lies in ({@link Owned}): the pool frees the views together when it gets the slab
  * back, which happens only once no array or buffer over the slab can be reached.
  *
- * <p>Used only when ND4J's buffer class has exactly the fields this was written against and buffers
- * made this way behave like ND4J's own on a probe; otherwise buffers are made by {@code Nd4j.createBuffer}.
+ * <p>Used only when ND4J's buffer class has exactly the fields this was written against, and a buffer
+ * made this way has the values ND4J's constructor gives those fields ({@link #TEMPLATE}) and behaves
+ * like ND4J's own on a probe; otherwise buffers are made by {@code Nd4j.createBuffer}.
  */
 final class NativeViews {
   /** A buffer ND4J made over a pointer, as the new buffers are made over theirs. */
