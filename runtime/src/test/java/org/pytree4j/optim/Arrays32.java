@@ -51,6 +51,11 @@ public final class Arrays32 {
     return f32(v, shape);
   }
 
+  /** A tree like {@code tree} whose every array leaf is {@link #random} values of its shape (gradients for it). */
+  public static <T> T randomLike(Random random, T tree) {
+    return PyTrees.map((INDArray a) -> random(random, 1, a.shape()), tree);
+  }
+
   /** The elements of an array as doubles, C order. */
   public static double[] values(INDArray a) {
     return a.dup('c').castTo(DataType.DOUBLE).data().asDouble();

@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.pytree4j.PyTrees;
 import org.pytree4j.examples.Dense;
 import org.pytree4j.serialization.Serialization;
 
@@ -42,10 +41,6 @@ class FlattenTest {
     return p;
   }
 
-  private static <T> T gradsLike(T params, Random r) {
-    return PyTrees.map((INDArray p) -> Arrays32.random(r, 1, p.shape()), params);
-  }
-
   @Test
   void flattenedAdamwGivesAdamwsBitsAndKeepsOneVectorPerMoment() {
     Random r = new Random(7);
@@ -55,7 +50,7 @@ class FlattenTest {
     OptState perLeafState = perLeaf.init(params);
     OptState flatState = flat.init(params);
     for (int step = 0; step < 3; step++) {
-      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
       UpdateResult expected = perLeaf.update(grads, perLeafState, params);
       UpdateResult actual = flat.update(grads, flatState, params);
       Arrays32.assertSameBits(expected.updates(), actual.updates(), "updates, step " + step);
@@ -79,7 +74,7 @@ class FlattenTest {
     Float64Reference.Sgd reference = new Float64Reference.Sgd();
     reference.momentum = 0.9;
     for (int step = 0; step < 3; step++) {
-      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
       UpdateResult result = tx.update(grads, state, params);
       List<double[]> expected = reference.step(Float64Reference.clipByGlobalNorm(Arrays32.leafValues(grads), 0.5), 0.1);
       List<double[]> actual = Arrays32.leafValues(result.updates());
@@ -140,7 +135,7 @@ class FlattenTest {
     Random r = new Random(13);
     Map<String, Object> params = params(r);
     GradientTransformation tx = flatten(adam(1e-2));
-    OptState state = tx.update(gradsLike(params, r), tx.init(params), params).state();
+    OptState state = tx.update(Arrays32.randomLike(r, params), tx.init(params), params).state();
     OptState restored = Serialization.fromBytes(tx.init(params), Serialization.toBytes(state));
     Arrays32.assertSameBits(state, restored, "restored state");
     Map<String, Object> dict = Serialization.toStateDict(state);
@@ -182,7 +177,7 @@ class FlattenTest {
     Lease previousLease = null;
     OptState firstState = state;
     for (int step = 0; step < 3; step++) {
-      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
       OptimizerStep<Map<String, Object>> fused = Optax.stepDonating(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, refState, refParams);
       refParams = Optax.applyUpdates(refParams, ref.updates());
@@ -203,7 +198,7 @@ class FlattenTest {
     OptState donatedState = firstState;
     Map<String, Object> live = params;
     IllegalArgumentException donated = assertThrows(IllegalArgumentException.class,
-        () -> Optax.step(tx, live, donatedState, gradsLike(live, r)));
+        () -> Optax.step(tx, live, donatedState, Arrays32.randomLike(r, live)));
     assertTrue(donated.getMessage().contains("was donated"), donated.getMessage());
   }
 
@@ -219,7 +214,7 @@ class FlattenTest {
     GradientTransformation tx = flatten(chain(clipByGlobalNorm(1.0), sgd(0.1)));
     OptState state = tx.init(params);
     for (int step = 0; step < 4; step++) {
-      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
       OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, state, params);
       Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params, step " + step);

@@ -75,10 +75,6 @@ class FusedStepTest {
     return p;
   }
 
-  private static <T> T gradsLike(T params, Random r) {
-    return PyTrees.map((INDArray p) -> Arrays32.random(r, 1, p.shape()), params);
-  }
-
   @ParameterizedTest(name = "{0}")
   @MethodSource("transformations")
   void fusedStepsGiveTheReferenceBits(String name, GradientTransformation tx) {
@@ -88,7 +84,7 @@ class FusedStepTest {
     Map<String, Object> refParams = params;
     OptState refState = state;
     for (int step = 0; step < 4; step++) {
-      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
       OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, refState, refParams);
       Map<String, Object> refNext = Optax.applyUpdates(refParams, ref.updates());
@@ -112,7 +108,7 @@ class FusedStepTest {
     Map<String, Object> start = params(r);
     List<Map<String, Object>> grads = new ArrayList<>();
     for (int step = 0; step < 4; step++) {
-      grads.add(gradsLike(start, r));
+      grads.add(Arrays32.randomLike(r, start));
     }
     List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false);
     long directBefore = BlockPasses.DIRECT_PASSES.get();
@@ -166,7 +162,7 @@ class FusedStepTest {
     }
     for (Object params : List.of(Arrays32.random(r, 1, 200_003), many)) {
       OptState state = tx.init(params);
-      Object grads = gradsLike(params, r);
+      Object grads = Arrays32.randomLike(r, params);
       OptimizerStep<Object> fused = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, state, params);
       Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
@@ -216,7 +212,7 @@ class FusedStepTest {
       GradientTransformation tx = (GradientTransformation) c[0];
       Object params = c[1];
       OptState state = tx.init(params);
-      Object grads = gradsLike(params, r);
+      Object grads = Arrays32.randomLike(r, params);
       OptimizerStep<Object> step = Optax.step(tx, params, state, grads);
       UpdateResult ref = tx.update(grads, state, params);
       Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), step.params(), tx + " params");
@@ -231,13 +227,13 @@ class FusedStepTest {
     Random r = new Random(17);
     Map<String, Object> params = Map.of("w", Arrays32.random(r, 1, 50_000), "b", Arrays32.random(r, 1, 7));
     OptState state = tx.init(params);
-    OptimizerStep<Map<String, Object>> kept = Optax.step(tx, params, state, gradsLike(params, r));
+    OptimizerStep<Map<String, Object>> kept = Optax.step(tx, params, state, Arrays32.randomLike(r, params));
     Map<String, Object> keptParams = deepCopy(kept.params());
     OptState keptState = deepCopy(kept.state());
     long reusedBefore = SlabPool.SHARED.reused();
     OptimizerStep<Map<String, Object>> current = kept;
     for (int i = 0; i < 30; i++) {
-      current = Optax.step(tx, current.params(), current.state(), gradsLike(params, r));
+      current = Optax.step(tx, current.params(), current.state(), Arrays32.randomLike(r, params));
       if (i % 5 == 0) {
         System.gc();
         Thread.sleep(20);
@@ -260,7 +256,7 @@ class FusedStepTest {
     for (int i = 0; i < 300; i++) {
       params.put(String.format("w%03d", i), Arrays32.random(r, 1, 1 + i % 4));
     }
-    Map<String, Object> grads = gradsLike(params, r);
+    Map<String, Object> grads = Arrays32.randomLike(r, params);
     OptimizerStep<Map<String, Object>> current = Optax.step(tx, params, tx.init(params), grads);
     long before = NativeViews.live();
     for (int i = 0; i < 40; i++) {
@@ -285,7 +281,7 @@ class FusedStepTest {
     OptState refState = state;
     OptimizerStep<Map<String, Object>> step = null;
     for (int i = 0; i < 3; i++) {
-      Map<String, Object> grads = gradsLike(params, r);
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
       Map<String, Object> gradsCopy = deepCopy(grads);
       UpdateResult ref = tx.update(grads, refState, refParams);
       refParams = Optax.applyUpdates(refParams, ref.updates());
@@ -309,7 +305,7 @@ class FusedStepTest {
       Map<String, Object> stale = donated;
       OptState staleState = donatedState;
       IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
-          () -> Optax.step(tx, stale, staleState, gradsLike(stale, new Random(1))));
+          () -> Optax.step(tx, stale, staleState, Arrays32.randomLike(new Random(1), stale)));
       assertTrue(again.getMessage().contains("donated") && again.getMessage().contains("['"), again.getMessage());
     }
   }
@@ -323,8 +319,8 @@ class FusedStepTest {
     for (int i = 0; i < 3000; i++) {
       params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 5));
     }
-    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
-    Map<String, Object> grads = gradsLike(params, r);
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
+    Map<String, Object> grads = Arrays32.randomLike(r, params);
     OptimizerStep<Map<String, Object>> second = Optax.stepDonating(tx, first.params(), first.state(), grads);
 
     List<Object> donated = new ArrayList<>(PyTrees.leaves(first.params()));
@@ -391,9 +387,9 @@ class FusedStepTest {
     for (int i = 0; i < moreLeaves; i++) {
       params.put(String.format("z%04d", i), Arrays32.random(r, 1, 1 + i % 7));
     }
-    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
     Map<String, Object> made = first.params();
-    Map<String, Object> grads = gradsLike(params, r);
+    Map<String, Object> grads = Arrays32.randomLike(r, params);
 
     Map<String, Object> swapped = new TreeMap<>(made);
     swapped.put("a", made.get("b"));
@@ -425,16 +421,17 @@ class FusedStepTest {
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(41);
     Map<String, Object> params = new TreeMap<>(Map.of("a", Arrays32.random(r, 1, 5), "b", Arrays32.random(r, 1, 3)));
-    Map<String, Object> sameShapes = gradsLike(params, r);
+    Map<String, Object> sameShapes = Arrays32.randomLike(r, params);
     Map<String, Object> otherShapes = new TreeMap<>(Map.of("a", Arrays32.random(r, 1, 3), "b", Arrays32.random(r, 1, 5)));
-    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), gradsLike(params, r));
-    OptimizerStep<Map<String, Object>> same = Optax.step(tx, sameShapes, tx.init(sameShapes), gradsLike(params, r));
-    assertFusedStepIsTheReference(tx, first.params(), same.state(), gradsLike(params, r));
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
+    OptimizerStep<Map<String, Object>> same =
+        Optax.step(tx, sameShapes, tx.init(sameShapes), Arrays32.randomLike(r, params));
+    assertFusedStepIsTheReference(tx, first.params(), same.state(), Arrays32.randomLike(r, params));
 
     OptimizerStep<Map<String, Object>> other =
-        Optax.step(tx, otherShapes, tx.init(otherShapes), gradsLike(otherShapes, r));
+        Optax.step(tx, otherShapes, tx.init(otherShapes), Arrays32.randomLike(r, otherShapes));
     OptimizerInputException e = assertThrows(OptimizerInputException.class,
-        () -> Optax.step(tx, first.params(), other.state(), gradsLike(params, r)));
+        () -> Optax.step(tx, first.params(), other.state(), Arrays32.randomLike(r, params)));
     assertEquals("updates do not match the optimizer state at ['a'] (optimizer state [0].mu['a']): "
         + "the updates have float32[5] but the state has float32[3]", e.getMessage());
   }

@@ -48,10 +48,6 @@ class TrainStateTest {
         "head", Map.of("w", Arrays32.random(random, 1, 4, 2)));
   }
 
-  private static <T> T gradsLike(T params, Random random) {
-    return PyTrees.map((INDArray p) -> Arrays32.random(random, 1, p.shape()), params);
-  }
-
   @Test
   void adamStepsMatchTheFloat64ReferenceAndKeepEarlierStates() {
     Random random = new Random(3);
@@ -64,7 +60,7 @@ class TrainStateTest {
     List<double[]> refParams = initialValues;
     for (int n = 1; n <= STEPS; n++) {
       history.add(state);
-      Map<String, Object> grads = gradsLike(state.params(), random);
+      Map<String, Object> grads = Arrays32.randomLike(random, state.params());
       refParams = Float64Reference.add(refParams, reference.step(leafValues(grads), refParams, 1e-2));
       state = state.applyGradients(grads);
       assertEquals(n, state.step());
@@ -98,7 +94,7 @@ class TrainStateTest {
     List<double[]> refParams = leafValues(state.params());
     assertEquals(0.0, learningRate(state), 0.0, "after init the state holds schedule(0)");
     for (int n = 1; n <= STEPS; n++) {
-      Map<String, Object> grads = gradsLike(state.params(), random);
+      Map<String, Object> grads = Arrays32.randomLike(random, state.params());
       double lr = (float) Float64Reference.warmupCosineDecay(0.0, peak, 5, 20, 0.0, n - 1);
       refParams = Float64Reference.add(refParams,
           reference.step(Float64Reference.clipByGlobalNorm(leafValues(grads), 1.0), refParams, lr));
@@ -126,13 +122,13 @@ class TrainStateTest {
     assertEquals(0, state.step());
     assertSame(stats, state.batchStats());
     Map<String, INDArray> newStats = Map.of("mean", Arrays32.vec(0.5, -0.5), "var", Arrays32.vec(2, 3));
-    BatchNormTrainState next = state.applyGradients(gradsLike(state.params(), random), b -> b.batchStats(newStats));
+    BatchNormTrainState next = state.applyGradients(Arrays32.randomLike(random, state.params()), b -> b.batchStats(newStats));
     assertEquals(1, next.step());
     assertSame(newStats, next.batchStats());
     assertSame(stats, state.batchStats(), "the old state keeps its stats");
     assertSame(APPLY, next.applyFn());
     assertSame(tx, next.tx());
-    BatchNormTrainState plain = next.applyGradients(gradsLike(next.params(), random));
+    BatchNormTrainState plain = next.applyGradients(Arrays32.randomLike(random, next.params()));
     assertSame(newStats, plain.batchStats(), "applyGradients without changes carries extra components over");
     List<Object> leaves = PyTrees.leaves(plain);
     assertFalse(leaves.contains(APPLY) || leaves.contains(tx), "static components are never leaves");
@@ -150,7 +146,7 @@ class TrainStateTest {
     assertEquals(PyTrees.structure(trainable), PyTrees.structure(adamState.mu()), "optimizer state covers params only");
 
     Map<String, Object> grads = Map.of(
-        "params", gradsLike(trainable, random),
+        "params", Arrays32.randomLike(random, trainable),
         TrainStates.OVERWRITE_WITH_GRADIENT, Map.of("scale", Arrays32.vec(7, 8, 9)));
     Float64Reference.Adam reference = new Float64Reference.Adam();
     List<double[]> expected = Float64Reference.add(leafValues(trainable),
@@ -171,7 +167,7 @@ class TrainStateTest {
   void gradsWithADifferentStructureFailNamingThePathAndLeaveTheStateUsable() {
     Random random = new Random(1);
     TrainState<Map<String, Object>> state = TrainStatePyTree.create(APPLY, params(random), adam(1e-2));
-    Map<String, Object> good = gradsLike(state.params(), random);
+    Map<String, Object> good = Arrays32.randomLike(random, state.params());
     Map<String, Object> missingKey = Map.of("dense", good.get("dense"), "head", Map.of("v", Arrays32.vec(1)));
     TreeMismatchException e = assertThrows(TreeMismatchException.class, () -> state.applyGradients(missingKey));
     assertEquals("['head']", e.path().keystr());
