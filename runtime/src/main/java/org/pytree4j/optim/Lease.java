@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Lease {
   final Slab slab;
-  /** The native views of the buffers made over the slab ({@link NativeViews}); freed when the slab comes back. */
+  /** The native views of the buffers made over the slab ({@link NativeViews}), kept with it when it comes back. */
   final NativeViews.Owned natives = new NativeViews.Owned();
   /**
    * The leaf arrays the latest step made over this slab, so that the next step recognises them

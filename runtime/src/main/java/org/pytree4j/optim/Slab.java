@@ -16,6 +16,10 @@ final class Slab {
   final int floats;
   /** The whole slab as a NIO buffer for the direct kernels, or null when it is too large for one. */
   final ByteBuffer bytes;
+  /** While the slab is free: the native views its last lease made, for the next lease to reuse. */
+  NativeViews.Owned idleViews;
+  /** While the slab is free: its memory and that of its idle views. */
+  long keptBytes;
 
   private Slab(DataBuffer owner, int floats) {
     this.owner = owner;
@@ -35,6 +39,10 @@ final class Slab {
 
   /** Returns the memory to the system now; no array over it may be used afterwards. */
   void free() {
+    if (idleViews != null) {
+      idleViews.free();
+      idleViews = null;
+    }
     owner.close();
   }
 }

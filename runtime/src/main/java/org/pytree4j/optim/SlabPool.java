@@ -4,8 +4,10 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,21 +15,26 @@ import java.util.Set;
  * Reuses the off-heap memory of optimizer outputs instead of allocating it fresh every step (a fresh
  * 40 MB ND4J array costs tens of milliseconds of page faults). A slab is lent as a {@link Lease};
  * it comes back when the garbage collector finds the lease unreachable, that is when no array made
- * over it (nor any view of one) is left, so a live state never sees its values change.
+ * over it (nor any view of one) is left, so a live state never sees its values change. A slab comes
+ * back with the native views of its leaves ({@link NativeViews}), which the next lease over it reuses
+ * where its leaves lie as before; the free slabs, views included, are kept within the budget.
  *
  * <p>The Java heap does not feel off-heap memory, so, as the JDK does for direct buffers, the pool
  * asks for a collection ({@code System.gc()}) once the memory lent since the last collection exceeds
  * its budget, and then waits briefly for the freed slabs. If nothing comes back (the caller keeps its
  * states), it allocates. The budget (system property {@value #BUDGET_PROPERTY}, in bytes) is by
- * default the larger of 1 GiB and 64 leases of the largest size seen, but at most a quarter of
- * physical memory: with three leases a step (params, two moments), a collection every 20 or so steps
- * of a training loop that drops its old states.
+ * default the largest of 1 GiB, 64 leases of the largest size seen (with three leases a step, a
+ * collection every 20 or so steps of a training loop that drops its old states) and one and a half
+ * times what one of the JVM's own collections gave back, but at most a quarter of physical memory.
+ * The last keeps a loop whose states die young from asking for collections (full ones, with the
+ * default collector) between the JVM's own, and keeps what they give back free for the steps after.
  */
 final class SlabPool {
   static final String BUDGET_PROPERTY = "pytree4j.optim.poolBytes";
   static final SlabPool SHARED = new SlabPool(Long.getLong(BUDGET_PROPERTY, -1));
   private static final long MIN_BUDGET = 1L << 30;
   private static final int LEASES_PER_COLLECTION = 64;
+  private static final long MAX_BUDGET = physicalMemory() / 4;
 
   /** A fixed budget, or -1 to adapt it to the leases asked for. */
   private final long fixedBudget;
@@ -41,18 +48,23 @@ final class SlabPool {
   private long collectAbove;
 
   SlabPool(long budget) {
+    this(budget, MIN_BUDGET);
+  }
+
+  /** A pool with a fixed budget, or (when {@code budget} is -1) one that adapts from {@code initialBudget}. */
+  SlabPool(long budget, long initialBudget) {
     this.fixedBudget = budget;
-    this.budget = budget > 0 ? budget : MIN_BUDGET;
+    this.budget = budget > 0 ? budget : initialBudget;
     this.collectAbove = this.budget;
+  }
+
+  synchronized long budget() {
+    return budget;
   }
 
   /** A slab of exactly {@code floats} elements, recycled when one is free. */
   synchronized Lease lease(int floats) {
-    if (fixedBudget <= 0 && (long) LEASES_PER_COLLECTION * 4L * floats > budget) {
-      long grown = Math.min(LEASES_PER_COLLECTION * 4L * floats, physicalMemory() / 4);
-      collectAbove += Math.max(0, grown - budget);
-      budget = Math.max(budget, grown);
-    }
+    growBudget(LEASES_PER_COLLECTION * 4L * floats);
     drain();
     Slab slab = take(floats);
     if (slab == null && lentBytes + 4L * floats > collectAbove) {
@@ -66,9 +78,22 @@ final class SlabPool {
       reused++;
     }
     Lease lease = new Lease(slab);
+    if (slab.idleViews != null) {
+      lease.natives.inherit(slab.idleViews);
+      slab.idleViews = null;
+    }
     outstanding.add(new LeaseRef(lease, slab, returned));
     lentBytes += slab.bytes();
     return lease;
+  }
+
+  /** Raises an adaptive budget to {@code wanted}, within a quarter of physical memory. */
+  private void growBudget(long wanted) {
+    long grown = Math.min(wanted, MAX_BUDGET);
+    if (fixedBudget <= 0 && grown > budget) {
+      collectAbove += grown - budget;
+      budget = grown;
+    }
   }
 
   private static long physicalMemory() {
@@ -89,7 +114,7 @@ final class SlabPool {
     return lentBytes;
   }
 
-  /** Bytes held free for reuse. */
+  /** Bytes held free for reuse: the free slabs and the native views kept with them. */
   synchronized long freeBytes() {
     drain();
     return freeBytes;
@@ -99,29 +124,40 @@ final class SlabPool {
     ArrayDeque<Slab> slabs = free.get(floats);
     Slab slab = slabs == null ? null : slabs.pollFirst();
     if (slab != null) {
-      freeBytes -= slab.bytes();
+      freeBytes -= slab.keptBytes;
     }
     return slab;
   }
 
   private void drain() {
+    List<LeaseRef> back = new ArrayList<>();
+    long returnedBytes = 0;
     Reference<? extends Lease> ref;
     while ((ref = returned.poll()) != null) {
-      giveBack((LeaseRef) ref);
+      back.add((LeaseRef) ref);
+      returnedBytes += ((LeaseRef) ref).slab.bytes();
+    }
+    // what a collection the JVM made by itself gave back: room to lend and keep free as much again
+    growBudget(returnedBytes + returnedBytes / 2);
+    for (LeaseRef r : back) {
+      giveBack(r);
     }
   }
 
+  /** Takes back the slab of a lease that can no longer be reached. */
   private void giveBack(LeaseRef ref) {
     outstanding.remove(ref);
-    ref.natives.free();
     Slab slab = ref.slab;
+    slab.idleViews = ref.natives;
     lentBytes -= slab.bytes();
-    if (freeBytes + slab.bytes() > budget) {
+    long kept = slab.bytes() + ref.natives.nativeBytes();
+    if (freeBytes + kept > budget) {
       slab.free();
-      return;
+    } else {
+      slab.keptBytes = kept;
+      free.computeIfAbsent(slab.floats, k -> new ArrayDeque<>()).addFirst(slab);
+      freeBytes += kept;
     }
-    free.computeIfAbsent(slab.floats, k -> new ArrayDeque<>()).addFirst(slab);
-    freeBytes += slab.bytes();
   }
 
   /** Asks for a collection and waits (at most about half a second) for the first slab to come back. */

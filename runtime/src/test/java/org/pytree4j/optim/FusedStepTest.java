@@ -1,5 +1,6 @@
 package org.pytree4j.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -20,6 +21,7 @@ import static org.pytree4j.optim.Optax.sgd;
 import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,20 +247,19 @@ class FusedStepTest {
   }
 
   /**
-   * An immutable step makes a native view per new leaf ({@link NativeViews}), owned by its slab: the
-   * views of dropped states are freed as their memory comes back, so they do not pile up.
+   * An immutable step gives every new leaf a native view ({@link NativeViews}), owned by its slab: the
+   * views of dropped states come back with their memory and the next step over that memory reuses
+   * them, so few are made and they do not pile up.
    */
   @Test
-  void theNativeViewsOfDroppedStatesAreFreed() throws InterruptedException {
+  void theNativeViewsOfDroppedStatesAreReused() throws InterruptedException {
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(47);
-    Map<String, Object> params = new TreeMap<>();
-    for (int i = 0; i < 300; i++) {
-      params.put(String.format("w%03d", i), Arrays32.random(r, 1, 1 + i % 4));
-    }
+    Map<String, Object> params = manyLeaves(r, 300);
     Map<String, Object> grads = Arrays32.randomLike(r, params);
     OptimizerStep<Map<String, Object>> current = Optax.step(tx, params, tx.init(params), grads);
-    long before = NativeViews.live();
+    long liveBefore = NativeViews.live();
+    long madeBefore = NativeViews.made();
     for (int i = 0; i < 40; i++) {
       current = Optax.step(tx, current.params(), current.state(), grads);
       if (i % 5 == 4) {
@@ -266,9 +267,74 @@ class FusedStepTest {
         Thread.sleep(10);
       }
     }
-    long grown = NativeViews.live() - before;
-    assertTrue(grown < 15 * 3 * 300, grown + " of the 36,000 views made by 40 steps are still live");
+    long made = NativeViews.made() - madeBefore;
+    long grown = NativeViews.live() - liveBefore;
+    assertTrue(made < 15 * 3 * 300, made + " of the 36,000 views of 40 steps were made, not reused");
+    assertTrue(grown < 15 * 3 * 300, grown + " views are still live");
     assertTrue(pooled(current.params()));
+  }
+
+  /**
+   * Closing an array makes ND4J unfit its native view for further use: the views of arrays a caller
+   * closed are never reused. Every step's new leaves are read by native ops, and the steps give the
+   * reference's bits.
+   */
+  @Test
+  void theViewsOfClosedArraysAreNotReused() throws InterruptedException {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(53);
+    Map<String, Object> params = manyLeaves(r, 200);
+    OptState state = tx.init(params);
+    Map<String, Object> refParams = deepCopy(params);
+    OptState refState = tx.init(refParams);
+    for (int step = 0; step < 24; step++) {
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
+      OptimizerStep<Map<String, Object>> next = Optax.step(tx, params, state, grads);
+      UpdateResult ref = tx.update(grads, refState, refParams);
+      refParams = Optax.applyUpdates(refParams, ref.updates());
+      refState = ref.state();
+      Arrays32.assertSameBits(refParams, next.params(), "params, step " + step);
+      Arrays32.assertSameBits(refState, next.state(), "state, step " + step);
+      for (INDArray leaf : pooledLeaves(next.params(), next.state())) {
+        float[] elements = leaf.toFloatVector();
+        assertArrayEquals(elements, leaf.mul(1f).toFloatVector(), "a native op reads the leaf, step " + step);
+        if (elements.length > 1) {
+          assertArrayEquals(Arrays.copyOfRange(elements, 1, elements.length),
+              leaf.get(NDArrayIndex.interval(1, elements.length)).mul(1f).toFloatVector(),
+              "a native op reads a view of the leaf, step " + step);
+        }
+      }
+      if (step % 2 == 1) {
+        pooledLeaves(params, state).forEach(INDArray::close);
+      }
+      params = next.params();
+      state = next.state();
+      if (step % 4 == 3) {
+        System.gc();
+        Thread.sleep(10);
+      }
+    }
+    assertTrue(pooled(params));
+  }
+
+  /** The leaves of {@code trees} that are arrays over the pool's memory. */
+  private static List<INDArray> pooledLeaves(Object... trees) {
+    List<INDArray> leaves = new ArrayList<>();
+    for (Object leaf : PyTrees.leaves(List.of(trees))) {
+      if (leaf instanceof INDArray a && pooled(a)) {
+        leaves.add(a);
+      }
+    }
+    return leaves;
+  }
+
+  /** {@code count} float32 leaves of 1 to 4 elements. */
+  private static Map<String, Object> manyLeaves(Random r, int count) {
+    Map<String, Object> params = new TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      params.put(String.format("w%03d", i), Arrays32.random(r, 1, 1 + i % 4));
+    }
+    return params;
   }
 
   @Test

@@ -80,14 +80,16 @@ class SlabPoolTest {
   }
 
   /**
-   * The native views behind leaf arrays are freed with their slab, once none of the arrays can be
-   * reached, also those of arrays closed before.
+   * The native views behind leaf arrays stay with their slab when it comes back, and the next lease
+   * of the slab reuses those of its leaves that lie where they did; never one whose array was closed,
+   * which ND4J's close leaves unfit for use.
    */
   @Test
-  void nativeViewsAreFreedWithTheirSlab() throws InterruptedException {
+  void nativeViewsComeBackWithTheirSlabAndAreReused() throws InterruptedException {
     assertTrue(NativeViews.AVAILABLE, "buffers are made without ND4J's deallocator on this backend");
     SlabPool pool = new SlabPool(1L << 20);
     Lease lease = pool.lease(300);
+    long address = lease.slab.address;
     long before = NativeViews.live();
     INDArray[] leaves = new INDArray[3];
     for (int i = 0; i < 3; i++) {
@@ -104,7 +106,74 @@ class SlabPoolTest {
     lease = null;
     leaves = null;
     collect(pool, gone);
+    assertEquals(before + 3, NativeViews.live(), "the views came back with the slab");
+    assertEquals(4 * 300 + 3 * 128, pool.freeBytes(), "the free slab and its views");
+
+    Lease next = pool.lease(300);
+    assertEquals(address, next.slab.address, "the slab is lent again");
+    assertEquals(before + 2, NativeViews.live(), "the view of the closed array is freed");
+    INDArray same = leafArray(next, 0, 3, 0, 10, 10);
+    assertEquals(before + 2, NativeViews.live(), "leaf 0 lies where it did: its view is reused");
+    INDArray closedBefore = leafArray(next, 1, 3, 100, 5, 20);
+    INDArray moved = leafArray(next, 2, 3, 150, 10, 10);
+    assertEquals(before + 3, NativeViews.live(), "new views for leaf 1 (closed before) and leaf 2 (moved; "
+        + "its old view is freed)");
+    same.assign(4f);
+    closedBefore.assign(5f);
+    moved.assign(6f);
+    assertEquals(400f, same.sumNumber().floatValue());
+    assertEquals(2 * 4f, same.get(NDArrayIndex.point(2), NDArrayIndex.interval(8, 10)).sumNumber().floatValue(),
+        "a view of the array over a reused view");
+    assertEquals(50 * 5f + 50 * 6f, closedBefore.sumNumber().floatValue(),
+        "leaf 1 reads its own elements, the last 50 overwritten by leaf 2");
+    assertEquals(5f + 6f, closedBefore.get(NDArrayIndex.point(2), NDArrayIndex.interval(9, 11)).sumNumber()
+        .floatValue(), "elements 149 and 150, through a view of leaf 1");
+    assertEquals(600f, moved.mul(1f).sumNumber().floatValue());
+    OffHeap.read(next.slab.address + 4L * 249, element, 0, 1);
+    assertEquals(6f, element[0]);
+  }
+
+  /** A slab the pool does not keep (here, over its budget) is freed with its native views. */
+  @Test
+  void nativeViewsAreFreedWithTheirSlab() throws InterruptedException {
+    assertTrue(NativeViews.AVAILABLE, "buffers are made without ND4J's deallocator on this backend");
+    SlabPool pool = new SlabPool(1000);
+    Lease lease = pool.lease(300);
+    long before = NativeViews.live();
+    INDArray[] leaves = new INDArray[3];
+    for (int i = 0; i < 3; i++) {
+      leaves[i] = leafArray(lease, i, 3, 100 * i, 10, 10);
+    }
+    leaves[1].close();
+    assertEquals(before + 3, NativeViews.live());
+    WeakReference<Lease> gone = new WeakReference<>(lease);
+    lease = null;
+    leaves = null;
+    collect(pool, gone);
+    assertEquals(0, pool.freeBytes(), "a 1,200-byte slab is over the 1,000-byte budget");
     assertEquals(before, NativeViews.live(), "the three views were freed with the slab");
+  }
+
+  /**
+   * What a collection gives back unasked sizes an adaptive budget: one and a half times as much, so
+   * that the pool keeps all of it free for the steps after, and does not ask for a collection before
+   * the JVM would make the next one.
+   */
+  @Test
+  void anAdaptiveBudgetGrowsToWhatACollectionGaveBack() throws InterruptedException {
+    long initial = 1L << 20;
+    SlabPool pool = new SlabPool(-1, initial);
+    Lease[] leases = new Lease[100];
+    for (int i = 0; i < leases.length; i++) {
+      leases[i] = pool.lease(4096);
+    }
+    assertEquals(initial, pool.budget(), "64 leases of 16 KiB fit the initial budget");
+    WeakReference<Lease> gone = new WeakReference<>(leases[99]);
+    leases = null;
+    collect(pool, gone);
+    assertEquals(100 * 16384L * 3 / 2, pool.budget());
+    assertEquals(100 * 16384L, pool.freeBytes(), "all 100 slabs are kept, not the 64 the initial budget holds");
+    assertEquals(0, pool.lentBytes());
   }
 
   @Test
