@@ -364,9 +364,10 @@ final class FusedStep {
         t.output = t.input;
       } else {
         t.inPlace = null;
-        t.lease = SlabPool.SHARED.lease(total);
+        int views = t.raveled ? 1 : leaves;
+        t.lease = SlabPool.SHARED.lease(total, views);
         if (NativeViews.AVAILABLE) {
-          t.lease.natives.reserve(t.raveled ? 1 : leaves);
+          t.lease.natives.reserve(views);
         }
         t.output = FloatStream.whole(t.lease.slab.address, total);
       }

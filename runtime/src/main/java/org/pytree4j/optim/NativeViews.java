@@ -193,6 +193,12 @@ final class NativeViews {
       return 0;
     }
 
+    /** How many leaves the views are for (0 when none were reserved). */
+    int count() {
+      long[] all = views;
+      return all == null ? 0 : all.length;
+    }
+
     /** About the native memory of the views. */
     long nativeBytes() {
       long[] all = views;

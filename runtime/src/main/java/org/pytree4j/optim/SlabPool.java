@@ -39,7 +39,7 @@ final class SlabPool {
   /** A fixed budget, or -1 to adapt it to the leases asked for. */
   private final long fixedBudget;
   private long budget;
-  private final Map<Integer, ArrayDeque<Slab>> free = new HashMap<>();
+  private final Map<Long, ArrayDeque<Slab>> free = new HashMap<>();
   private final ReferenceQueue<Lease> returned = new ReferenceQueue<>();
   private final Set<LeaseRef> outstanding = new HashSet<>();
   private long lentBytes;
@@ -63,13 +63,21 @@ final class SlabPool {
   }
 
   /** A slab of exactly {@code floats} elements, recycled when one is free. */
-  synchronized Lease lease(int floats) {
+  Lease lease(int floats) {
+    return lease(floats, 0);
+  }
+
+  /**
+   * A slab of exactly {@code floats} elements for {@code leaves} leaf arrays, recycled when one is
+   * free: preferably one whose last lease had as many, whose native views may then be reused.
+   */
+  synchronized Lease lease(int floats, int leaves) {
     growBudget(LEASES_PER_COLLECTION * 4L * floats);
     drain();
-    Slab slab = take(floats);
+    Slab slab = take(floats, leaves);
     if (slab == null && lentBytes + 4L * floats > collectAbove) {
       collect();
-      slab = take(floats);
+      slab = take(floats, leaves);
       collectAbove = lentBytes + budget;
     }
     if (slab == null) {
@@ -120,13 +128,25 @@ final class SlabPool {
     return freeBytes;
   }
 
-  private Slab take(int floats) {
-    ArrayDeque<Slab> slabs = free.get(floats);
+  private Slab take(int floats, int leaves) {
+    ArrayDeque<Slab> slabs = free.get(layout(floats, leaves));
     Slab slab = slabs == null ? null : slabs.pollFirst();
+    if (slab == null) {
+      for (Map.Entry<Long, ArrayDeque<Slab>> e : free.entrySet()) {
+        if ((int) (e.getKey() >>> 32) == floats && (slab = e.getValue().pollFirst()) != null) {
+          break;
+        }
+      }
+    }
     if (slab != null) {
       freeBytes -= slab.keptBytes;
     }
     return slab;
+  }
+
+  /** The free list of slabs of {@code floats} elements whose last lease had {@code leaves} leaf views. */
+  private static long layout(int floats, int leaves) {
+    return ((long) floats << 32) | leaves;
   }
 
   private void drain() {
@@ -155,7 +175,7 @@ final class SlabPool {
       slab.free();
     } else {
       slab.keptBytes = kept;
-      free.computeIfAbsent(slab.floats, k -> new ArrayDeque<>()).addFirst(slab);
+      free.computeIfAbsent(layout(slab.floats, ref.natives.count()), k -> new ArrayDeque<>()).addFirst(slab);
       freeBytes += kept;
     }
   }

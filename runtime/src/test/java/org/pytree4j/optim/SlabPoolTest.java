@@ -133,6 +133,31 @@ class SlabPoolTest {
     assertEquals(6f, element[0]);
   }
 
+  /**
+   * Of the free slabs of a size, a lease for some number of leaves gets one whose last lease had as
+   * many (a step's params and its moments under {@code flatten} differ), so that its views fit.
+   */
+  @Test
+  void aLeaseGetsAFreeSlabWithAsManyLeafViews() throws InterruptedException {
+    assertTrue(NativeViews.AVAILABLE, "buffers are made without ND4J's deallocator on this backend");
+    SlabPool pool = new SlabPool(1L << 20);
+    Lease manyLeaves = pool.lease(300, 3);
+    Lease oneLeaf = pool.lease(300, 1);
+    long many = manyLeaves.slab.address;
+    long one = oneLeaf.slab.address;
+    INDArray[] arrays = {leafArray(manyLeaves, 0, 3, 0, 100), leafArray(manyLeaves, 1, 3, 100, 100),
+        leafArray(manyLeaves, 2, 3, 200, 100), leafArray(oneLeaf, 0, 1, 0, 300)};
+    WeakReference<Lease> gone = new WeakReference<>(manyLeaves);
+    WeakReference<Lease> alsoGone = new WeakReference<>(oneLeaf);
+    manyLeaves = null;
+    oneLeaf = null;
+    arrays = null;
+    collect(pool, gone);
+    collect(pool, alsoGone);
+    assertEquals(many, pool.lease(300, 3).slab.address);
+    assertEquals(one, pool.lease(300, 3).slab.address, "another free slab of the size when none fits");
+  }
+
   /** A slab the pool does not keep (here, over its budget) is freed with its native views. */
   @Test
   void nativeViewsAreFreedWithTheirSlab() throws InterruptedException {
