@@ -179,7 +179,8 @@ final class FusedStep {
         made.add(() -> scans[tree] = LeafScan.ofArraysMade(leaves));
       } else {
         int parts = Math.max(1, Math.min(8, leaves.size() / 2048));
-        any[k] = new LeafScan.AnyScan(leaves, parts);
+        // the gradients (tree 0) are never donated
+        any[k] = new LeafScan.AnyScan(leaves, parts, k > 0);
         for (int part = 0; part < parts; part++) {
           int p = part;
           pieces.add(() -> any[tree].part(p));
@@ -364,7 +365,7 @@ final class FusedStep {
         t.output = t.input;
       } else {
         t.inPlace = null;
-        int views = t.raveled ? 1 : leaves;
+        int views = !NativeViews.AVAILABLE ? 0 : t.raveled ? 1 : leaves;
         t.lease = SlabPool.SHARED.lease(total, views);
         if (NativeViews.AVAILABLE) {
           t.lease.natives.reserve(views);

@@ -129,12 +129,19 @@ final class LeafScan {
     private final ArrayShells.ShapeInfo[] ownShape;
     private final Lease[] ownLease;
     private final int[] ownOffset;
+    private final boolean donatable;
     /** Per part: every leaf an array with a buffer, some leaf released, every leaf releasable. */
     private final boolean[] arraysOnly;
     private final boolean[] someReleased;
     private final boolean[] allReleasable;
 
     AnyScan(List<Object> leaves, int parts) {
+      this(leaves, parts, true);
+    }
+
+    /** {@code donatable}: whether the tree may be donated, else whether its leaves can be released is not read. */
+    AnyScan(List<Object> leaves, int parts, boolean donatable) {
+      this.donatable = donatable;
       int n = leaves.size();
       this.leaves = leaves.toArray();
       this.parts = parts;
@@ -156,14 +163,14 @@ final class LeafScan {
       int n = leaves.length;
       int from = (int) ((long) n * part / parts);
       int to = (int) ((long) n * (part + 1) / parts);
-      boolean releasable = true;
+      boolean releasable = donatable;
       for (int i = from; i < to; i++) {
         if (!(leaves[i] instanceof INDArray a) || (data[i] = a.data()) == null) {
           return;
         }
         arrays[i] = a;
         shapeInfo[i] = a.shapeInfoDataBuffer();
-        releasable &= Donation.canRelease(a);
+        releasable = releasable && Donation.canRelease(a);
       }
       Pointer[] raw = new Pointer[to - from];
       Pointer[] rawShapeInfo = new Pointer[to - from];
