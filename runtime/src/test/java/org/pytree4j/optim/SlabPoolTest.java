@@ -158,6 +158,37 @@ class SlabPoolTest {
     assertEquals(one, pool.lease(300, 3).slab.address, "another free slab of the size when none fits");
   }
 
+  /** A view ND4J re-pointed (here by growing its buffer) is not reused either. */
+  @Test
+  void aViewNd4jGrewIsNotReused() throws InterruptedException {
+    assertTrue(NativeViews.AVAILABLE, "buffers are made without ND4J's deallocator on this backend");
+    SlabPool pool = new SlabPool(1L << 20);
+    Lease lease = pool.lease(200);
+    long before = NativeViews.live();
+    INDArray grown = leafArray(lease, 0, 2, 0, 100);
+    INDArray kept = leafArray(lease, 1, 2, 100, 100);
+    grown.assign(1f);
+    kept.assign(2f);
+    grown.data().reallocate(300);
+    assertEquals(before + 2, NativeViews.live());
+    WeakReference<Lease> gone = new WeakReference<>(lease);
+    lease = null;
+    grown = null;
+    kept = null;
+    collect(pool, gone);
+    Lease next = pool.lease(200, 2);
+    assertEquals(before + 1, NativeViews.live(), "the grown view is freed when the slab is lent again");
+    INDArray first = leafArray(next, 0, 2, 0, 100);
+    INDArray second = leafArray(next, 1, 2, 100, 100);
+    assertEquals(before + 2, NativeViews.live(), "a new view for leaf 0, leaf 1's reused");
+    first.assign(3f);
+    assertEquals(300f, first.sumNumber().floatValue());
+    assertEquals(200f, second.sumNumber().floatValue(), "leaf 1 kept its elements");
+    float[] element = new float[1];
+    OffHeap.read(next.slab.address + 4L * 99, element, 0, 1);
+    assertEquals(3f, element[0], "leaf 0's new view writes the slab");
+  }
+
   /** A slab the pool does not keep (here, over its budget) is freed with its native views. */
   @Test
   void nativeViewsAreFreedWithTheirSlab() throws InterruptedException {
