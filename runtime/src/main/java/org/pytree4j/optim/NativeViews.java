@@ -72,7 +72,7 @@ final class NativeViews {
   private static final byte ELEMENT_SIZE;
   private static final long WORKSPACE_GENERATION;
   static final boolean AVAILABLE;
-  /** The native memory of one view, about (117 bytes measured with ND4J 1.0.0-M2.1). */
+  /** Roughly the native memory of one view (117 bytes measured with ND4J 1.0.0-M2.1). */
   private static final long VIEW_BYTES = 128;
   /** Views made and not yet freed. */
   private static final java.util.concurrent.atomic.LongAdder LIVE = new java.util.concurrent.atomic.LongAdder();
@@ -179,7 +179,10 @@ final class NativeViews {
       views = all;
     }
 
-    /** The view of leaf {@code index} when one lies where {@code key} says; else 0, and the leaf's view is freed. */
+    /**
+     * The view of leaf {@code index} when one lies where {@code key} says; else 0, and the view the
+     * leaf had (elsewhere, or spoiled) is freed.
+     */
     private long reusable(int index, long key) {
       long[] all = views;
       long view = all[index];

@@ -31,10 +31,10 @@ import java.util.Set;
  */
 final class SlabPool {
   static final String BUDGET_PROPERTY = "pytree4j.optim.poolBytes";
-  static final SlabPool SHARED = new SlabPool(Long.getLong(BUDGET_PROPERTY, -1));
   private static final long MIN_BUDGET = 1L << 30;
-  private static final int LEASES_PER_COLLECTION = 64;
   private static final long MAX_BUDGET = physicalMemory() / 4;
+  private static final int LEASES_PER_COLLECTION = 64;
+  static final SlabPool SHARED = new SlabPool(Long.getLong(BUDGET_PROPERTY, -1));
 
   /** A fixed budget, or -1 to adapt it to the leases asked for. */
   private final long fixedBudget;
