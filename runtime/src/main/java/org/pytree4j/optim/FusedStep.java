@@ -60,6 +60,8 @@ final class FusedStep {
   private final List<Tree> trees = new ArrayList<>();
   /** C-order copies of inputs that were not contiguous; they must outlive the passes. */
   private final List<INDArray> copies = new ArrayList<>();
+  /** How many inputs were copied so (for tests: contiguous views must not be). */
+  static final java.util.concurrent.atomic.AtomicLong INPUT_COPIES = new java.util.concurrent.atomic.AtomicLong();
   /** The slabs some gradient lives in: never updated in place. */
   private final IdentityHashMap<Lease, Boolean> gradLeases = new IdentityHashMap<>();
 
@@ -314,6 +316,7 @@ final class FusedStep {
     if (address < 0) {
       INDArray copy = scan.arrays[i].dup('c');
       copies.add(copy);
+      INPUT_COPIES.incrementAndGet();
       address = LeafMemory.address(copy, shape);
     }
     stream.append(address, n);

@@ -183,15 +183,23 @@ class FusedStepTest {
         "view", big.get(NDArrayIndex.interval(1, 4), NDArrayIndex.interval(2, 6)),
         "t", Arrays32.random(r, 1, 3, 5).transpose(),
         // contiguous views that start inside their buffer: read in place, from their offset
-        "row", Arrays32.random(r, 1, 5, 8).getRow(3));
+        "row", Arrays32.random(r, 1, 5, 8).getRow(3),
+        // ND4J reports a vector sliced from a vector as 'f'; it is contiguous all the same
+        "slice", Arrays32.random(r, 1, 20).get(NDArrayIndex.interval(5, 12)));
     Map<String, Object> grads = Map.of(
         "f", Arrays32.random(r, 1, 4, 3),
         "view", Arrays32.random(r, 1, 3, 4).dup('f'),
         "t", Arrays32.random(r, 1, 3, 5).transpose(),
-        "row", Arrays32.random(r, 1, 4, 8).getRow(1));
+        "row", Arrays32.random(r, 1, 4, 8).getRow(1),
+        "slice", Arrays32.random(r, 1, 9).get(NDArrayIndex.interval(2, 9)));
+    assertEquals('f', ((INDArray) grads.get("slice")).ordering(), "as ND4J 1.0.0-M2.1 reports it");
     OptState state = tx.init(params);
     Map<String, Object> before = deepCopy(params);
+    long copiesBefore = FusedStep.INPUT_COPIES.get();
     OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
+    assertEquals(5, FusedStep.INPUT_COPIES.get() - copiesBefore,
+        "copied: the params f, view and t, the grads view and t; not the rows and slices");
+    assertTrue(pooled(fused.params()), "the step was fused");
     UpdateResult ref = tx.update(grads, state, params);
     Arrays32.assertSameBits(Optax.applyUpdates(params, ref.updates()), fused.params(), "params");
     Arrays32.assertSameBits(ref.state(), fused.state(), "state");
