@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,11 +41,8 @@ final class NativeViews {
       MethodType.methodType(void.class, Object.class, long.class, long.class));
   private static final MethodHandle PUT_BYTE = UnsafeAccess.method("putByte",
       MethodType.methodType(void.class, Object.class, long.class, byte.class));
-  /** ND4J's native buffer API ({@code nd4j-native-api}, which every native backend has; not a dependency here). */
-  private static final MethodHandle EXTERNALIZED = nativeMethod(true, "externalizedDataBuffer");
-  private static final MethodHandle DELETE = nativeMethod(false, "deleteDataBuffer");
-  /** {@code new OpaqueDataBuffer(Pointer)} as {@code (Pointer) -> Pointer}: a view from its address. */
-  private static final MethodHandle WRAP = wrapConstructor();
+  /** Whether ND4J's native buffer API is there, which {@link OwnedView} calls. */
+  private static final boolean NATIVE_API = nativeApi();
   /** The instance fields of the buffer class (with its superclasses) that a new buffer sets, by name. */
   private static final Map<String, Long> FIELDS = fields();
   private static final long TYPE_FIELD = offset("type");
@@ -86,7 +82,7 @@ final class NativeViews {
     long generation = 0;
     boolean available = false;
     if (FIELDS != null && ALLOCATE != null && PUT_OBJECT != null && PUT_LONG != null && PUT_BYTE != null
-        && EXTERNALIZED != null && DELETE != null && WRAP != null && BUFFER_IDS != null) {
+        && NATIVE_API && BUFFER_IDS != null) {
       try {
         type = get(TEMPLATE, "type");
         mode = get(TEMPLATE, "allocationMode");
@@ -237,24 +233,13 @@ final class NativeViews {
     }
 
     private static void freeOne(long view) {
-      try {
-        DELETE.invokeExact((Pointer) WRAP.invokeExact((Pointer) new Address(view)));
-        LIVE.decrement();
-      } catch (Throwable e) {
-        throw new IllegalStateException("could not free a native buffer view", e);
-      }
+      OwnedView.delete(view);
+      LIVE.decrement();
     }
 
     /** A view's place in its slab, as the native view records it: its first element and its length. */
     private static long key(LeafPointer pointer, long length) {
       return ((long) pointer.offset << 32) | length;
-    }
-  }
-
-  /** A pointer to a given address, to make a native view's Java object from. */
-  private static final class Address extends Pointer {
-    Address(long address) {
-      this.address = address;
     }
   }
 
@@ -266,18 +251,14 @@ final class NativeViews {
   private static DataBuffer buffer(LeafPointer pointer, long length, Owned owner, int index) {
     try {
       long key = Owned.key(pointer, length);
-      long reused = owner.reusable(index, key);
-      Pointer made;
-      if (reused != 0) {
-        made = new Address(reused);
-      } else {
-        made = (Pointer) EXTERNALIZED.invokeExact(length, DataType.FLOAT, (Pointer) pointer, (Pointer) null);
+      long view = owner.reusable(index, key);
+      if (view == 0) {
+        view = OwnedView.make(length, pointer);
         LIVE.increment();
         MADE.increment();
-        owner.views[index] = made.address();
+        owner.views[index] = view;
         owner.keys[index] = key;
       }
-      Pointer view = new OwnedView(made, owner, index);
       Object b = (Object) ALLOCATE.invokeExact(BUFFER_CLASS);
       PUT_OBJECT.invokeExact(b, TYPE_FIELD, TYPE);
       PUT_LONG.invokeExact(b, LENGTH, length);
@@ -290,45 +271,19 @@ final class NativeViews {
       PUT_OBJECT.invokeExact(b, POINTER, (Object) pointer);
       PUT_OBJECT.invokeExact(b, REFERENCED, (Object) new org.nd4j.common.primitives.AtomicBoolean(false));
       PUT_LONG.invokeExact(b, INSTANCE_ID, owner.firstId + index);
-      PUT_OBJECT.invokeExact(b, NATIVE_VIEW, (Object) view);
+      PUT_OBJECT.invokeExact(b, NATIVE_VIEW, OwnedView.of(view, owner, index));
       return (DataBuffer) b;
     } catch (Throwable e) {
       throw new IllegalStateException("could not make a buffer over the optimizer's memory", e);
     }
   }
 
-  /**
-   * {@code OpaqueDataBuffer.externalizedDataBuffer(long, DataType, Pointer, Pointer)} as
-   * {@code (long, DataType, Pointer, Pointer) -> Pointer}, or the backend's
-   * {@code deleteDataBuffer(OpaqueDataBuffer)} as {@code (Pointer) -> void}; null when missing.
-   */
-  private static MethodHandle nativeMethod(boolean externalized, String name) {
+  private static boolean nativeApi() {
     try {
-      Class<?> opaque = Class.forName("org.nd4j.nativeblas.OpaqueDataBuffer");
-      java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.publicLookup();
-      if (externalized) {
-        return lookup.findStatic(opaque, name, MethodType.methodType(opaque, long.class, DataType.class, Pointer.class,
-            Pointer.class)).asType(MethodType.methodType(Pointer.class, long.class, DataType.class, Pointer.class,
-            Pointer.class));
-      }
-      Object holder = Class.forName("org.nd4j.nativeblas.NativeOpsHolder").getMethod("getInstance").invoke(null);
-      Object ops = holder.getClass().getMethod("getDeviceNativeOps").invoke(holder);
-      Class<?> opsType = holder.getClass().getMethod("getDeviceNativeOps").getReturnType();
-      return lookup.findVirtual(opsType, name, MethodType.methodType(void.class, opaque)).bindTo(ops)
-          .asType(MethodType.methodType(void.class, Pointer.class));
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      return null;
-    }
-  }
-
-  private static MethodHandle wrapConstructor() {
-    try {
-      Class<?> opaque = Class.forName("org.nd4j.nativeblas.OpaqueDataBuffer");
-      return java.lang.invoke.MethodHandles.publicLookup()
-          .findConstructor(opaque, MethodType.methodType(void.class, Pointer.class))
-          .asType(MethodType.methodType(Pointer.class, Pointer.class));
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      return null;
+      Class.forName("org.nd4j.nativeblas.OpaqueDataBuffer");
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 

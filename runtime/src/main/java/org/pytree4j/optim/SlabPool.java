@@ -150,10 +150,13 @@ final class SlabPool {
   }
 
   private void drain() {
+    Reference<? extends Lease> ref = returned.poll();
+    if (ref == null) {
+      return;
+    }
     List<LeaseRef> back = new ArrayList<>();
     long returnedBytes = 0;
-    Reference<? extends Lease> ref;
-    while ((ref = returned.poll()) != null) {
+    for (; ref != null; ref = returned.poll()) {
       back.add((LeaseRef) ref);
       returnedBytes += ((LeaseRef) ref).slab.bytes();
     }
