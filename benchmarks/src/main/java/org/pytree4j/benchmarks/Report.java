@@ -174,6 +174,15 @@ final class Report {
           .append(" | ").append(d.us()).append(" | ").append(oneDonated == null ? "" : d.over(oneDonated)).append(" |\n");
     }
     md.append('\n');
+    Time sliced = time("ScalingBenchmark.applyGradientsSlicedGrads", "shape", "1000000:10000");
+    Time slicedDonated = time("ScalingBenchmark.applyGradientsDonatingSlicedGrads", "shape", "1000000:10000");
+    if (sliced != null && slicedDonated != null) {
+      md.append("With the gradients as slices of one vector (DL4J's flattened gradient view), adam:\n\n");
+      md.append("| leaves | `applyGradients` | × 1 leaf | `applyGradientsDonating` | × 1 leaf |\n|---|---|---|---|---|\n");
+      md.append("| 10000 | ").append(sliced.us()).append(" | ").append(one == null ? "" : sliced.over(one))
+          .append(" | ").append(slicedDonated.us()).append(" | ")
+          .append(oneDonated == null ? "" : slicedDonated.over(oneDonated)).append(" |\n\n");
+    }
   }
 
   private void params(StringBuilder md) {

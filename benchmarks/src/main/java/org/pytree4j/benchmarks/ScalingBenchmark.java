@@ -19,8 +19,8 @@ import org.pytree4j.train.TrainState;
 /**
  * How an adam {@code applyGradients} step grows with the number of params (1K to 1M in one leaf; 10M
  * is in {@link ApplyGradientsBenchmark}) and with the number of leaves (1 to 10K leaves holding 1M
- * params; also with {@code flatten(adam)}), next to the floor for the same number of params. Cases are
- * {@code params:leaves}.
+ * params; also with {@code flatten(adam)}, and with gradients sliced from one vector), next to the floor
+ * for the same number of params. Cases are {@code params:leaves}.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -72,6 +72,19 @@ public class ScalingBenchmark {
     }
   }
 
+  /** adam on {@code params:leaves} whose gradients are slices of one vector (DL4J's flattened gradient view). */
+  @State(Scope.Thread)
+  public static class SlicedGradsStep extends Training {
+    @Param({"1000000:10000"})
+    public String shape;
+
+    @Setup
+    public void setup() {
+      start(shape, "adam");
+      grads = Trees.gradsSlicedLike(state.params(), 11);
+    }
+  }
+
   /** Float arrays of {@code params} elements for the floor. */
   @State(Scope.Thread)
   public static class Floor {
@@ -110,6 +123,17 @@ public class ScalingBenchmark {
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingFlattened(FlattenedStep s) {
+    return s.step(true);
+  }
+
+  @Benchmark
+  @Warmup(iterations = 12, time = 1)
+  public TrainState<SortedMap<String, INDArray>> applyGradientsSlicedGrads(SlicedGradsStep s) {
+    return s.step(false);
+  }
+
+  @Benchmark
+  public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingSlicedGrads(SlicedGradsStep s) {
     return s.step(true);
   }
 

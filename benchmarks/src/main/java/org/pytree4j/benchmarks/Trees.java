@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pytree4j.PyTrees;
 
 /** Params and gradient trees of a given size: {@code leaves} float32 vectors whose lengths add up to {@code total}. */
@@ -28,6 +29,29 @@ final class Trees {
   static SortedMap<String, INDArray> gradsLike(Map<String, INDArray> params, long seed) {
     Nd4j.getRandom().setSeed(seed);
     return PyTrees.map((INDArray p) -> Nd4j.randn(DataType.FLOAT, p.shape()).muli(0.01), new TreeMap<>(params));
+  }
+
+  /**
+   * The same gradients as {@link #gradsLike} (same seed, same values), but every leaf a slice of one
+   * vector, in key order: DL4J's flattened gradient view.
+   */
+  static SortedMap<String, INDArray> gradsSlicedLike(Map<String, INDArray> params, long seed) {
+    SortedMap<String, INDArray> separate = gradsLike(params, seed);
+    long total = 0;
+    for (INDArray g : separate.values()) {
+      total += g.length();
+    }
+    INDArray flat = Nd4j.create(DataType.FLOAT, total);
+    TreeMap<String, INDArray> sliced = new TreeMap<>();
+    long at = 0;
+    for (Map.Entry<String, INDArray> e : separate.entrySet()) {
+      long n = e.getValue().length();
+      INDArray slice = flat.get(NDArrayIndex.interval(at, at + n));
+      slice.assign(e.getValue());
+      sliced.put(e.getKey(), slice);
+      at += n;
+    }
+    return Collections.unmodifiableSortedMap(sliced);
   }
 
   /** {@code "1000000:100"} -> {1000000, 100}. */

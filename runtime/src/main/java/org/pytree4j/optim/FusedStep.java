@@ -232,11 +232,11 @@ final class FusedStep {
         ArrayShells.ShapeInfo own = paramScan.ownShape(i);
         shape = own != null ? own : foreignShape(paramScan.arrays[i]);
       }
-      if (shape == null || !fits(gradScan, i, shape)) {
+      if (shape == null || !gradScan.fits(i, shape)) {
         return null;
       }
       for (int k = 2; k < scans.length; k++) {
-        if (checkLeaves[k] && !scans[k].isOwn(i, shape) && !fits(scans[k], i, shape)) {
+        if (checkLeaves[k] && !scans[k].isOwn(i, shape) && !scans[k].fits(i, shape)) {
           return null;
         }
       }
@@ -253,7 +253,7 @@ final class FusedStep {
     FusedStep step = new FusedStep(part, leaves, (int) total, starts, shapes, gradScan);
     for (int k = 2; k < scans.length; k++) {
       if (part.raveled.get(k - 2) && (scans[k].size() != 1
-          || !(scans[k].isOwn(0, step.vectorShape) || fits(scans[k], 0, step.vectorShape)))) {
+          || !(scans[k].isOwn(0, step.vectorShape) || scans[k].fits(0, step.vectorShape)))) {
         return null;
       }
     }
@@ -269,12 +269,6 @@ final class FusedStep {
       return null;
     }
     return ArrayShells.float32(a.shape());
-  }
-
-  /** True when leaf {@code i} is float32 of {@code shape} (in any order or strides). */
-  private static boolean fits(LeafScan scan, int i, ArrayShells.ShapeInfo shape) {
-    INDArray a = scan.arrays[i];
-    return scan.hasDescriptor(i, shape) || (a.dataType() == DataType.FLOAT && Arrays.equals(a.shape(), shape.shape()));
   }
 
   /** The tree {@code scan} read; {@code raveled}: one vector of {@code total} elements rather than one leaf per leaf. */
@@ -312,7 +306,7 @@ final class FusedStep {
       stream.append(scan.address[i], n);
       return scan.isOwn(i, shape) ? scan.ownLease[i] : null;
     }
-    long address = LeafMemory.address(scan.arrays[i], shape);
+    long address = scan.contiguousAddress(i, shape);
     if (address < 0) {
       INDArray copy = scan.arrays[i].dup('c');
       copies.add(copy);

@@ -1,8 +1,11 @@
 package org.pytree4j.optim;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.BaseNDArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,9 +20,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>any other tree is read level by level: every array, then every array's buffer, then every
  *       buffer's pointer. A short loop over one level lets the CPU wait for many misses at once,
  *       where one loop following each leaf's chain of objects waits for them one by one.</li>
+ *   <li>a leaf whose native descriptor is not the one of its shape that steps use (a slice of a
+ *       flattened gradient vector, say) is checked by its array, and its descriptor remembered, so
+ *       that the next leaves with that descriptor need no check ({@link #fits},
+ *       {@link #contiguousAddress}).</li>
  * </ul>
  */
 final class LeafScan {
+  /** How many leaves were checked by their array rather than by a descriptor already known (for tests). */
+  static final AtomicLong FOREIGN_CHECKS = new AtomicLong();
+
   final INDArray[] arrays;
   final DataBuffer[] data;
   /** The address of element 0 of each leaf, as its buffer places it (its pointer plus its offset). */
@@ -37,6 +47,13 @@ final class LeafScan {
   final boolean releasable;
   /** The record of the arrays an earlier step made, when the tree is exactly them ({@link #ofArraysMade}); else null. */
   final Lease.LeafArrays made;
+  /**
+   * The native address of the foreign descriptor last found to fit {@link #foreignShape}
+   * ({@link #checkedForeign}), and whether arrays with it lie contiguously in C order.
+   */
+  private long foreignDescriptor;
+  private ArrayShells.ShapeInfo foreignShape;
+  private boolean foreignContiguous;
 
   private LeafScan(INDArray[] arrays, DataBuffer[] data, long[] address, ArrayShells.ShapeInfo[] ownShape,
       Lease[] ownLease, int[] ownOffset, DataBuffer[] shapeInfo, long[] shapeInfoAddress, boolean anyReleased,
@@ -235,5 +252,56 @@ final class LeafScan {
   boolean hasDescriptor(int i, ArrayShells.ShapeInfo shape) {
     return ownShape[i] == shape
         || (shapeInfo != null && (shapeInfo[i] == shape.buffer() || shapeInfoAddress[i] == shape.address()));
+  }
+
+  /** True when leaf {@code i} is float32 of {@code shape}, in any order or strides. */
+  boolean fits(int i, ArrayShells.ShapeInfo shape) {
+    if (hasDescriptor(i, shape) || checkedForeign(i, shape)) {
+      return true;
+    }
+    FOREIGN_CHECKS.incrementAndGet();
+    INDArray a = arrays[i];
+    boolean fits = a.dataType() == DataType.FLOAT && Arrays.equals(a.shape(), shape.shape());
+    if (fits) {
+      rememberForeign(i, shape, LeafMemory.address(a, shape));
+    }
+    return fits;
+  }
+
+  /**
+   * The address of leaf {@code i}'s element 0 when its elements lie contiguously in C order as
+   * float32 of {@code shape}, else -1 (then read a C-order copy).
+   */
+  long contiguousAddress(int i, ArrayShells.ShapeInfo shape) {
+    if (hasDescriptor(i, shape) || (checkedForeign(i, shape) && foreignContiguous)) {
+      return address[i];
+    }
+    FOREIGN_CHECKS.incrementAndGet();
+    long at = LeafMemory.address(arrays[i], shape);
+    if (at >= 0) {
+      rememberForeign(i, shape, at);
+    }
+    return at;
+  }
+
+  /**
+   * True when leaf {@code i}'s native descriptor is the foreign one (not {@code shape}'s own) last
+   * checked against {@code shape}. Views sliced from one buffer (DL4J's flattened gradients) have
+   * descriptors of their own, which ND4J shares between views of one shape and order: the first is
+   * checked in full, the rest by address. While this scan's arrays hold a descriptor, no other can
+   * take its address, so the same address is the same shape, strides and dtype.
+   */
+  private boolean checkedForeign(int i, ArrayShells.ShapeInfo shape) {
+    return shapeInfo != null && foreignShape == shape && shapeInfoAddress[i] == foreignDescriptor;
+  }
+
+  /** Remembers leaf {@code i}'s descriptor as fitting {@code shape}; contiguous when {@code at} is where the scan found it. */
+  private void rememberForeign(int i, ArrayShells.ShapeInfo shape, long at) {
+    if (shapeInfo == null || shapeInfoAddress[i] == 0) {
+      return;
+    }
+    foreignDescriptor = shapeInfoAddress[i];
+    foreignShape = shape;
+    foreignContiguous = at >= 0 && at == address[i];
   }
 }
