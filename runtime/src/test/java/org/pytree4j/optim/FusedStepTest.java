@@ -215,7 +215,7 @@ class FusedStepTest {
     int n = 6;
     // DL4J-style flattened gradients: every leaf a slice of one vector (ND4J shares their descriptor)
     INDArray flat = Arrays32.random(r, 1, leaves * n);
-    // and columns of a matrix: the same shape, but every n-th element (a descriptor of its own)
+    // and columns of a matrix: the same shape, but one element of every row (a descriptor of its own)
     INDArray matrix = Arrays32.random(r, 1, n, leaves);
     Map<String, Object> params = new TreeMap<>();
     Map<String, Object> slices = new TreeMap<>();
