@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,7 +62,7 @@ final class FusedStep {
   /** C-order copies of inputs that were not contiguous; they must outlive the passes. */
   private final List<INDArray> copies = new ArrayList<>();
   /** How many inputs were copied so (for tests: contiguous views must not be). */
-  static final java.util.concurrent.atomic.AtomicLong INPUT_COPIES = new java.util.concurrent.atomic.AtomicLong();
+  static final AtomicLong INPUT_COPIES = new AtomicLong();
   /** The slabs some gradient lives in: never updated in place. */
   private final IdentityHashMap<Lease, Boolean> gradLeases = new IdentityHashMap<>();
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -71,9 +72,9 @@ final class NativeViews {
   /** Roughly the native memory of one view (117 bytes measured with ND4J 1.0.0-M2.1). */
   private static final long VIEW_BYTES = 128;
   /** Views made and not yet freed. */
-  private static final java.util.concurrent.atomic.LongAdder LIVE = new java.util.concurrent.atomic.LongAdder();
+  private static final LongAdder LIVE = new LongAdder();
   /** Views made, freed or not. */
-  private static final java.util.concurrent.atomic.LongAdder MADE = new java.util.concurrent.atomic.LongAdder();
+  private static final LongAdder MADE = new LongAdder();
 
   static {
     Object type = null;
