@@ -32,19 +32,10 @@ final class Unflattener {
         return null;
       case DICT: {
         List<String> keys = def.dictKeys();
-        Object[] values = new Object[keys.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = buildChild(def, i, leaves, cursor);
-        }
-        return new SortedArrayMap(keys, values);
+        return new SortedArrayMap(keys, children(def, leaves, cursor));
       }
-      case SEQUENCE: {
-        Object[] items = new Object[def.arity()];
-        for (int i = 0; i < items.length; i++) {
-          items[i] = buildChild(def, i, leaves, cursor);
-        }
-        return Collections.unmodifiableList(Arrays.asList(items));
-      }
+      case SEQUENCE:
+        return Collections.unmodifiableList(Arrays.asList(children(def, leaves, cursor)));
       default: {
         Object[] children = new Object[def.arity()];
         for (int i = 0; i < children.length; i++) {
@@ -60,6 +51,21 @@ final class Unflattener {
         }
       }
     }
+  }
+
+  /** The children of a dict or sequence node; a run of leaves when every child is one. */
+  private static Object[] children(TreeDef def, Object[] leaves, int[] cursor) {
+    int n = def.arity();
+    if (def.childrenAreLeaves()) {
+      Object[] run = Arrays.copyOfRange(leaves, cursor[0], cursor[0] + n);
+      cursor[0] += n;
+      return run;
+    }
+    Object[] children = new Object[n];
+    for (int i = 0; i < n; i++) {
+      children[i] = buildChild(def, i, leaves, cursor);
+    }
+    return children;
   }
 
   private static Object buildChild(TreeDef def, int index, Object[] leaves, int[] cursor) {

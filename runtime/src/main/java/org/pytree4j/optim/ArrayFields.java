@@ -7,6 +7,7 @@ import java.lang.reflect.Modifier;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.BaseNDArray;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ndarray.JvmShapeInfo;
 
 /**
@@ -88,12 +89,16 @@ final class ArrayFields {
     }
   }
 
-  /** {@code a.data = data} (ND4J's volatile {@code setData} when the fields were not found). */
-  static void setData(BaseNDArray a, DataBuffer data) {
+  /**
+   * {@code a.data = data} (ND4J's volatile {@code setData} when the fields were not found), for an
+   * {@code a} that is a {@code BaseNDArray} ({@link Donation#canRelease}); typed as the interface so
+   * that the caller need not cast, which would read the array's class.
+   */
+  static void setData(INDArray a, DataBuffer data) {
     if (AVAILABLE) {
       put(a, DATA, data);
     } else {
-      a.setData(data);
+      ((BaseNDArray) a).setData(data);
     }
   }
 

@@ -31,16 +31,18 @@ final class Donation {
   }
 
   /**
-   * {@link #release} for the float32 arrays {@code arrays[from..to)} (those that {@link #canRelease}), with plain stores
-   * and one fence after them all: one at a time, each store would wait for its array's cache line.
+   * {@link #release} for the float32 arrays {@code arrays[from..to)} (those that {@link #canRelease};
+   * {@code allReleasable}: all of them, as a scan found), with plain stores and one fence after them
+   * all: one at a time, each store would wait for its array's cache line.
    */
-  static void releaseFloat32(INDArray[] arrays, int from, int to, java.util.Set<Object> except) {
+  static void releaseFloat32(INDArray[] arrays, int from, int to, java.util.Set<Object> except, boolean allReleasable) {
     DataBuffer released = released(DataType.FLOAT);
     for (int i = from; i < to; i++) {
       INDArray a = arrays[i];
-      // an empty set is not asked: asking would give every array an identity hash, one CAS each
-      if (canRelease(a) && (except.isEmpty() || !except.contains(a))) {
-        ArrayFields.setData((BaseNDArray) a, released);
+      // an empty set is not asked: asking would give every array an identity hash, one CAS each;
+      // and an array known to be releasable is not asked its class, which would wait for its cache line
+      if ((allReleasable || canRelease(a)) && (except.isEmpty() || !except.contains(a))) {
+        ArrayFields.setData(a, released);
       }
     }
     ArrayFields.publish();

@@ -328,9 +328,10 @@ final class FusedStep {
     INDArray[][] out = new INDArray[trees.size()][];
     DataBuffer[][] buffers = new DataBuffer[trees.size()][];
     for (int t = 0; t < trees.size(); t++) {
-      int count = trees.get(t).raveled ? 1 : leaves;
-      out[t] = new INDArray[count];
-      buffers[t] = new DataBuffer[count];
+      Tree tree = trees.get(t);
+      out[t] = new INDArray[tree.raveled ? 1 : leaves];
+      // updated in place: the new arrays take the donated arrays' buffers, as the scan read them
+      buffers[t] = tree.inPlace != null ? tree.scan.data : new DataBuffer[out[t].length];
     }
     Set<Object> keepGradients = donate ? gradientSet(g) : null;
     int parts = (long) leaves * trees.size() >= SCAN_PARALLEL_MIN ? StepThreads.THREADS : 1;
@@ -468,24 +469,28 @@ final class FusedStep {
     if (keepGradients != null) {
       for (Tree tree : trees) {
         if (!tree.raveled) {
-          Donation.releaseFloat32(tree.scan.arrays, from, to, keepGradients);
+          Donation.releaseFloat32(tree.scan.arrays, from, to, keepGradients, tree.scan.releasable);
         } else if (from == 0) {
-          Donation.releaseFloat32(tree.scan.arrays, 0, 1, keepGradients);
+          Donation.releaseFloat32(tree.scan.arrays, 0, 1, keepGradients, tree.scan.releasable);
         }
       }
     }
   }
 
-  /** Array {@code i} of {@code tree}'s output, over its elements from {@code start}. */
+  /**
+   * Array {@code i} of {@code tree}'s output, over its elements from {@code start}: over
+   * {@code buffers[i]} when the tree is updated in place, else over a new view of its slab, stored
+   * there. (Storing a buffer into {@code buffers} again would check its class: a cache miss per leaf.)
+   */
   private static void makeArray(ArrayShells.Maker shells, INDArray[] out, DataBuffer[] buffers, Tree tree, int i,
       int start, ArrayShells.ShapeInfo shape) {
     DataBuffer data;
     if (tree.inPlace != null) {
-      data = tree.scan.data[i];
+      data = buffers[i];
     } else {
       data = NativeViews.leafBuffer(new LeafPointer(tree.lease, start, shape), i);
+      buffers[i] = data;
     }
-    buffers[i] = data;
     out[i] = shells.wrap(data, shape);
   }
 

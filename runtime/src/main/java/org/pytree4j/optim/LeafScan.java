@@ -175,35 +175,51 @@ final class LeafScan {
       allReleasable = new boolean[parts];
     }
 
-    /** Reads part {@code part}'s leaves level by level: every array, then every buffer, then every pointer. */
+    /**
+     * Reads part {@code part}'s leaves level by level: every array, then every buffer, every shape
+     * descriptor, and every pointer of each.
+     */
     void part(int part) {
       int n = leaves.length;
       int from = (int) ((long) n * part / parts);
       int to = (int) ((long) n * (part + 1) / parts);
       boolean releasable = donatable;
+      // Object[], not DataBuffer[]: storing into an array of an interface type checks the value's
+      // class, which would read each buffer here, one more miss waited for in this loop
+      Object[] buffers = new Object[to - from];
+      Object[] descriptors = new Object[to - from];
       for (int i = from; i < to; i++) {
-        if (!(leaves[i] instanceof INDArray a) || (data[i] = a.data()) == null) {
+        if (!(leaves[i] instanceof INDArray a) || (buffers[i - from] = a.data()) == null) {
           return;
         }
         arrays[i] = a;
-        shapeInfo[i] = a.shapeInfoDataBuffer();
+        descriptors[i - from] = a.shapeInfoDataBuffer();
         releasable = releasable && Donation.canRelease(a);
       }
       Pointer[] raw = new Pointer[to - from];
       Pointer[] rawShapeInfo = new Pointer[to - from];
       long[] offsets = new long[to - from];
       boolean released = false;
+      // a level per kind of object: the fewer loads a loop makes per leaf, the more misses it waits for at once
       for (int i = from; i < to; i++) {
-        rawShapeInfo[i - from] = shapeInfo[i].pointer();
+        DataBuffer buffer = (DataBuffer) buffers[i - from];
+        data[i] = buffer;
         if (arrays[i].wasClosed()) {
           released = true;
         } else {
-          raw[i - from] = data[i].pointer();
-          offsets[i - from] = data[i].offset();
+          raw[i - from] = buffer.pointer();
+          offsets[i - from] = buffer.offset();
         }
       }
       for (int i = from; i < to; i++) {
+        DataBuffer descriptor = (DataBuffer) descriptors[i - from];
+        shapeInfo[i] = descriptor;
+        rawShapeInfo[i - from] = descriptor.pointer();
+      }
+      for (int i = from; i < to; i++) {
         shapeInfoAddress[i] = rawShapeInfo[i - from].address();
+      }
+      for (int i = from; i < to; i++) {
         Pointer p = raw[i - from];
         if (p != null) {
           address[i] = p.address() + 4L * offsets[i - from];
