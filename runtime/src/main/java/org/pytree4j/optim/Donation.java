@@ -37,11 +37,12 @@ final class Donation {
    */
   static void releaseFloat32(INDArray[] arrays, int from, int to, java.util.Set<Object> except, boolean allReleasable) {
     DataBuffer released = released(DataType.FLOAT);
+    // an empty set is not asked: asking would give every array an identity hash, one CAS each
+    boolean askExcept = !except.isEmpty();
     for (int i = from; i < to; i++) {
       INDArray a = arrays[i];
-      // an empty set is not asked: asking would give every array an identity hash, one CAS each;
-      // and an array known to be releasable is not asked its class, which would wait for its cache line
-      if ((allReleasable || canRelease(a)) && (except.isEmpty() || !except.contains(a))) {
+      // an array known to be releasable is not asked its class, which would wait for its cache line
+      if ((allReleasable || canRelease(a)) && (!askExcept || !except.contains(a))) {
         ArrayFields.setData(a, released);
       }
     }
