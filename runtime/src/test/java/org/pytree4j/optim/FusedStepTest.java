@@ -477,6 +477,49 @@ class FusedStepTest {
     }
   }
 
+  /**
+   * Many leaves, donated step after step: the leaves are scanned and their new arrays made on
+   * several threads, and from the second step on each new array is made over the buffer of the
+   * donated array it replaces (checked here for the params). Every step must still be the
+   * reference's bits.
+   */
+  @Test
+  void manyLeavesDonatedStepAfterStepGiveTheReferenceBits() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-2)));
+    Random r = new Random(47);
+    Map<String, Object> params = new TreeMap<>();
+    for (int i = 0; i < 2500; i++) {
+      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 7));
+    }
+    Map<String, Object> refParams = deepCopy(params);
+    OptState refState = tx.init(refParams);
+    OptimizerStep<Map<String, Object>> step = new OptimizerStep<>(params, tx.init(params));
+    for (int i = 0; i < 4; i++) {
+      Map<String, Object> grads = Arrays32.randomLike(r, params);
+      UpdateResult ref = tx.update(grads, refState, refParams);
+      refParams = Optax.applyUpdates(refParams, ref.updates());
+      refState = ref.state();
+      List<Object> donatedBuffers = new ArrayList<>();
+      for (Object leaf : PyTrees.leaves(step.params())) {
+        donatedBuffers.add(((INDArray) leaf).data());
+      }
+      step = Optax.stepDonating(tx, step.params(), step.state(), grads);
+      Arrays32.assertSameBits(refParams, step.params(), "params, step " + i);
+      Arrays32.assertSameBits(refState, step.state(), "state, step " + i);
+      assertTrue(pooled(step.params()), "the step was fused");
+      if (i > 0) {
+        List<Object> newBuffers = new ArrayList<>();
+        for (Object leaf : PyTrees.leaves(step.params())) {
+          newBuffers.add(((INDArray) leaf).data());
+        }
+        assertEquals(2500, newBuffers.size());
+        for (int k = 0; k < newBuffers.size(); k++) {
+          assertSame(donatedBuffers.get(k), newBuffers.get(k), "leaf " + k + " is updated in place, step " + i);
+        }
+      }
+    }
+  }
+
   @Test
   void anArrayPassedAsParamAndGradientIsNotOverwritten() {
     GradientTransformation tx = sgd(0.5);
