@@ -68,13 +68,16 @@ class FusedStepTest {
             chain(identity(), scale(0.5), scaleByLearningRate(warmupCosineDecay(0, 1e-1, 1, 10)))));
   }
 
-  /** Odd sizes, a rank-0 leaf, nested dict, list and record, and one leaf past the parallel threshold. */
+  /**
+   * Odd sizes, a rank-0 leaf, nested dict, list and record, and one leaf of more pieces than there are
+   * threads (so a thread runs several pieces with the same scratch).
+   */
   private static Map<String, Object> params(Random r) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("dense", new Dense(Arrays32.random(r, 1, 3, 5), Arrays32.random(r, 1, 1)));
     p.put("list", List.of(Arrays32.random(r, 1, 1023), Arrays32.random(r, 1, 1025), Arrays32.random(r, 1, 4097)));
     p.put("scalar", Arrays32.scalar(0.75));
-    p.put("big", Arrays32.random(r, 1, 70_001));
+    p.put("big", Arrays32.random(r, 1, 5 * FusedStep.PIECE + 1_001));
     return p;
   }
 
