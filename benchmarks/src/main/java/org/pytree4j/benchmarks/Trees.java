@@ -1,6 +1,8 @@
 package org.pytree4j.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -32,8 +34,9 @@ final class Trees {
   }
 
   /**
-   * The same gradients as {@link #gradsLike} (same seed, same values), but every leaf a slice of one
-   * vector, in key order: DL4J's flattened gradient view.
+   * The same gradients as {@link #gradsLike} (same seed, same values, same kind of map), but every leaf
+   * a slice of one vector, in key order: DL4J's flattened gradient view. Only where the values lie
+   * differs from {@link #gradsLike}, so the two cases compare reading slices with reading separate arrays.
    */
   static SortedMap<String, INDArray> gradsSlicedLike(Map<String, INDArray> params, long seed) {
     SortedMap<String, INDArray> separate = gradsLike(params, seed);
@@ -42,16 +45,16 @@ final class Trees {
       total += g.length();
     }
     INDArray flat = Nd4j.create(DataType.FLOAT, total);
-    TreeMap<String, INDArray> sliced = new TreeMap<>();
+    List<INDArray> slices = new ArrayList<>(separate.size());
     long at = 0;
-    for (Map.Entry<String, INDArray> e : separate.entrySet()) {
-      long n = e.getValue().length();
+    for (INDArray g : separate.values()) {
+      long n = g.length();
       INDArray slice = flat.get(NDArrayIndex.interval(at, at + n));
-      slice.assign(e.getValue());
-      sliced.put(e.getKey(), slice);
+      slice.assign(g);
+      slices.add(slice);
       at += n;
     }
-    return Collections.unmodifiableSortedMap(sliced);
+    return PyTrees.unflatten(PyTrees.structure(separate), slices);
   }
 
   /** {@code "1000000:100"} -> {1000000, 100}. */
