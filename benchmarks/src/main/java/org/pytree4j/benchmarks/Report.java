@@ -109,8 +109,9 @@ final class Report {
     row(md, "floor: adam, 2 cores", "-", floor2, floor, floor2);
     row(md, "floor: clip + adam, 1 core", "-", clipFloor, clipFloor, clipFloor2);
     row(md, "floor: clip + adam, 2 cores", "-", clipFloor2, clipFloor, clipFloor2);
-    for (String benchmark : List.of("ApplyGradientsBenchmark", "ApplyGradientsVectorBenchmark")) {
-      String jvm = benchmark.contains("Vector") ? " (Vector API)" : "";
+    for (String benchmark : List.of("ApplyGradientsBenchmark", "ApplyGradientsJavaBenchmark",
+        "ApplyGradientsVectorBenchmark")) {
+      String jvm = benchmark.contains("Vector") ? " (Vector API)" : benchmark.contains("Java") ? " (Java pass)" : "";
       for (String tx : List.of("adam", "clip+inject(adam)")) {
         Time f = tx.equals("adam") ? floor : clipFloor;
         Time f2 = tx.equals("adam") ? floor2 : clipFloor2;
@@ -136,6 +137,12 @@ final class Report {
     if (updater != null && ours != null && oursDonated != null) {
       md.append(String.format(Locale.ROOT, "ND4J's AdamUpdater per leaf at 1000 leaves over `applyGradients`: %.1fx;"
           + " over `applyGradientsDonating`: %.1fx.%n%n", updater.ratio(ours), updater.ratio(oursDonated)));
+    }
+    Time java = time("ApplyGradientsJavaBenchmark.applyGradients", "leaves", "1000", "tx", "adam");
+    Time javaDonated = time("ApplyGradientsJavaBenchmark.applyGradientsDonating", "leaves", "1000", "tx", "adam");
+    if (updater != null && java != null && javaDonated != null) {
+      md.append(String.format(Locale.ROOT, "The same with the Java pass (no native kernel): %.1fx and %.1fx.%n%n",
+          updater.ratio(java), updater.ratio(javaDonated)));
     }
   }
 

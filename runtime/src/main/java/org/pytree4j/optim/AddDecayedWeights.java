@@ -98,7 +98,8 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
       return null;
     }
     double weightDecay = constant(WEIGHT_DECAY);
-    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, p, u, 0, n, weightDecay), 0)),
+    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, p, u, 0, n, weightDecay), 0)
+        .withNative(NativeOp.decay(weightDecay))),
         List.of(), trees -> state);
   }
 

@@ -20,6 +20,10 @@ final class BlockPasses {
   static volatile boolean directAllowed = true;
   /** How many passes read and wrote the slabs directly (for tests). */
   static final AtomicLong DIRECT_PASSES = new AtomicLong();
+  /** Whether passes may use the {@link NativeKernels} when they are there (tests compare both ways). */
+  static volatile boolean nativeAllowed = true;
+  /** How many passes ran in native code (for tests). */
+  static final AtomicLong NATIVE_PASSES = new AtomicLong();
 
   /** One tree's elements: where they are read and written, and the slabs, when they are slabs. */
   record TreeMemory(FloatStream input, FloatStream output, Slab inputSlab, Slab outputSlab) {}
@@ -38,6 +42,13 @@ final class BlockPasses {
   }
 
   void run() {
+    NativeKernels.Program program = nativeProgram();
+    if (program != null) {
+      NATIVE_PASSES.incrementAndGet();
+      StepThreads.share(StepThreads.parts(total), (total + FusedStep.PIECE - 1) / FusedStep.PIECE,
+          () -> new NativeBlocks(program));
+      return;
+    }
     boolean direct = canRunDirect();
     if (direct) {
       DIRECT_PASSES.incrementAndGet();
@@ -73,6 +84,70 @@ final class BlockPasses {
       }
     }
     return true;
+  }
+
+  /**
+   * The native program of this pass, or null when the pass runs in Java: the library is not there,
+   * the stages are not an adam chain it covers, or an output could overwrite an input before it is
+   * read. The kernel reads and writes element by element, so each output must be one run of
+   * memory that overlaps no input but, at the very same place, its own tree's (a donated state).
+   */
+  private NativeKernels.Program nativeProgram() {
+    if (!NativeKernels.AVAILABLE || !nativeAllowed || trees.size() != 3) {
+      return null;
+    }
+    NativeKernels.Program program = NativeKernels.Program.of(List.of(stages));
+    if (program == null) {
+      return null;
+    }
+    for (TreeMemory out : trees) {
+      Slab slab = out.outputSlab();
+      if (slab == null || !out.output().isWhole(slab.address)) {
+        return null;
+      }
+      long from = slab.address;
+      long to = from + 4L * total;
+      if (grads.overlaps(from, to)) {
+        return null;
+      }
+      for (TreeMemory in : trees) {
+        if (in.input().overlaps(from, to) && (in != out || !in.input().isWhole(from))) {
+          return null;
+        }
+      }
+    }
+    return program;
+  }
+
+  /** One thread's share of the pass in native code: one call per run of memory common to all streams. */
+  private final class NativeBlocks implements IntConsumer {
+    private final NativeKernels.Program program;
+    private final FloatStream.Cursor g = grads.cursor();
+    private final FloatStream.Cursor[] in = new FloatStream.Cursor[3];
+    private final long[] out = new long[3];
+
+    NativeBlocks(NativeKernels.Program program) {
+      this.program = program;
+      for (int t = 0; t < 3; t++) {
+        in[t] = trees.get(t).input().cursor();
+        out[t] = trees.get(t).outputSlab().address;
+      }
+    }
+
+    @Override
+    public void accept(int piece) {
+      int at = piece * FusedStep.PIECE;
+      int to = Math.min(total, at + FusedStep.PIECE);
+      while (at < to) {
+        int end = Math.min(to, g.runEnd(at));
+        for (FloatStream.Cursor c : in) {
+          end = Math.min(end, c.runEnd(at));
+        }
+        program.run(g.address(at), in[1].address(at), in[2].address(at), out[1] + 4L * at, out[2] + 4L * at,
+            in[0].address(at), out[0] + 4L * at, end - at);
+        at = end;
+      }
+    }
   }
 
   /** One thread's share of the pass: it runs the pieces it is given, block by block. */

@@ -42,6 +42,23 @@ final class FloatStream {
     return length;
   }
 
+  /** True when the stream is one run of memory from {@code address}. */
+  boolean isWhole(long address) {
+    return pieces == 1 && addresses[0] == address;
+  }
+
+  /** True when some element lies in the native bytes {@code [from, to)}. */
+  boolean overlaps(long from, long to) {
+    for (int p = 0; p < pieces; p++) {
+      long start = addresses[p];
+      long end = start + 4L * ((p + 1 < pieces ? starts[p + 1] : length) - starts[p]);
+      if (start < to && from < end) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A reader and writer for one thread; cheapest when it moves forward. */
   Cursor cursor() {
     return new Cursor();
@@ -62,6 +79,18 @@ final class FloatStream {
 
     void read(int from, float[] dst, int n) {
       copy(from, dst, n, false);
+    }
+
+    /** The native address of element {@code index}. */
+    long address(int index) {
+      seek(index);
+      return addresses[piece] + 4L * (index - starts[piece]);
+    }
+
+    /** The end of the run of memory that element {@code index} lies in (an element index). */
+    int runEnd(int index) {
+      seek(index);
+      return end(piece);
     }
 
     void write(int from, float[] src, int n) {

@@ -15,31 +15,37 @@ final class FusedPart {
   /**
    * One stage and how many of the state trees belong to it; {@code direct} is its form on the slabs
    * (or null), {@code updatesOnly} says it reads and writes nothing but the updates (a scale).
-   * {@code normOfOneVector} says a global norm is summed as over one leaf (inside {@link Flatten}).
+   * {@code normOfOneVector} says a global norm is summed as over one leaf (inside {@link Flatten});
+   * {@code nativeOp} is its arithmetic for the native adam kernel (or null).
    */
   record Stage(FusedStage stage, int stateTrees, boolean needsGlobalNorm, double maxNorm, DirectStage direct,
-      boolean updatesOnly, boolean normOfOneVector) {
+      boolean updatesOnly, boolean normOfOneVector, NativeOp nativeOp) {
     static Stage of(FusedStage stage, int stateTrees) {
-      return new Stage(stage, stateTrees, false, 0, null, false, false);
+      return new Stage(stage, stateTrees, false, 0, null, false, false, null);
     }
 
     /** A stage with state that also has a form working on the slabs directly (when {@code direct} is not null). */
     static Stage of(FusedStage stage, int stateTrees, DirectStage direct) {
-      return new Stage(stage, stateTrees, false, 0, direct, false, false);
+      return new Stage(stage, stateTrees, false, 0, direct, false, false, null);
     }
 
     /** A stage that touches only the updates: it runs on the scratch block whichever way the step reads memory. */
     static Stage onUpdates(FusedStage stage) {
-      return new Stage(stage, 0, false, 0, null, true, false);
+      return new Stage(stage, 0, false, 0, null, true, false, null);
     }
 
     /** The leading clip, resolved into a scale once the gradients' global norm is known. */
     static Stage globalNormClip(double maxNorm) {
-      return new Stage(null, 0, true, maxNorm, null, false, false);
+      return new Stage(null, 0, true, maxNorm, null, false, false, null);
     }
 
     Stage ofOneVector() {
-      return new Stage(stage, stateTrees, needsGlobalNorm, maxNorm, direct, updatesOnly, true);
+      return new Stage(stage, stateTrees, needsGlobalNorm, maxNorm, direct, updatesOnly, true, nativeOp);
+    }
+
+    /** This stage with its arithmetic also given to the native adam kernel. */
+    Stage withNative(NativeOp op) {
+      return new Stage(stage, stateTrees, needsGlobalNorm, maxNorm, direct, updatesOnly, normOfOneVector, op);
     }
 
     /** True when the stage can run in a step that reads and writes the slabs directly. */

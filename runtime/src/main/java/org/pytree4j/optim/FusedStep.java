@@ -382,7 +382,8 @@ final class FusedStep {
       double norm = Math.sqrt(stages.get(0).normOfOneVector() ? sumOfSquares(new int[] {0, total}) : sumOfSquares(starts));
       stages.remove(0);
       if (ClipByGlobalNorm.clips(norm, maxNorm)) {
-        stages.add(0, FusedPart.Stage.onUpdates((u, s, p, n) -> ClipByGlobalNorm.kernel(u, u, 0, n, norm, maxNorm)));
+        stages.add(0, FusedPart.Stage.onUpdates((u, s, p, n) -> ClipByGlobalNorm.kernel(u, u, 0, n, norm, maxNorm))
+            .withNative(NativeOp.clip(norm, maxNorm)));
       }
     }
     return stages;

@@ -62,7 +62,8 @@ public final class Scale extends InjectableTransformation<Scale> {
       return null;
     }
     double factor = constant(STEP_SIZE);
-    return new FusedPart(List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> kernel(u, u, 0, n, factor))), List.of(),
+    return new FusedPart(List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> kernel(u, u, 0, n, factor))
+        .withNative(NativeOp.scale(factor))), List.of(),
         trees -> state);
   }
 

@@ -160,7 +160,8 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
     Coefficients c = coefficients(count);
     DirectKernels direct = DirectKernels.INSTANCE;
     return new FusedPart(List.of(FusedPart.Stage.of((u, st, p, n) -> kernel(u, st[0], st[1], u, 0, n, c), 2,
-            direct == null ? null : (u, in, out, at, n) -> direct.adam(u, in[0], in[1], out[0], out[1], at, n, c))),
+            direct == null ? null : (u, in, out, at, n) -> direct.adam(u, in[0], in[1], out[0], out[1], at, n, c))
+            .withNative(NativeOp.adam(c))),
         List.of(s.mu(), s.nu()), trees -> new ScaleByAdamState(count, trees.get(0), trees.get(1)));
   }
 

@@ -40,7 +40,8 @@ public final class ScaleBySchedule extends AbstractTransformation {
     int count = ((ScaleByScheduleState) state).count();
     double stepSize = stepSizeFn.value(count);
     ScaleByScheduleState next = new ScaleByScheduleState(Numerics.safeIncrement(count));
-    return new FusedPart(java.util.List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> Scale.kernel(u, u, 0, n, stepSize))),
+    return new FusedPart(java.util.List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> Scale.kernel(u, u, 0, n, stepSize))
+        .withNative(NativeOp.scale(stepSize))),
         java.util.List.of(), trees -> next);
   }
 

@@ -116,11 +116,11 @@ class FusedStepTest {
     for (int step = 0; step < 4; step++) {
       grads.add(Arrays32.randomLike(r, start));
     }
-    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false);
+    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false, false);
     long directBefore = BlockPasses.DIRECT_PASSES.get();
-    List<OptimizerStep<Map<String, Object>>> direct = run(tx, start, grads, true, false);
+    List<OptimizerStep<Map<String, Object>>> direct = run(tx, start, grads, true, false, false);
     long directPasses = BlockPasses.DIRECT_PASSES.get() - directBefore;
-    List<OptimizerStep<Map<String, Object>>> directDonating = run(tx, start, grads, true, true);
+    List<OptimizerStep<Map<String, Object>>> directDonating = run(tx, start, grads, true, false, true);
     boolean hasDirectForm = !name.startsWith("adamw");
     if (hasDirectForm) {
       // the first step reads the caller's arrays; from the second on everything is in slabs
@@ -135,10 +135,39 @@ class FusedStepTest {
     Arrays32.assertSameBits(copying.get(last).state(), directDonating.get(last).state(), name + " donated state");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transformations")
+  void nativeAndCopyingPassesGiveTheSameBits(String name, GradientTransformation tx) {
+    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+    Random r = new Random(name.hashCode() + 2);
+    Map<String, Object> start = params(r);
+    List<Map<String, Object>> grads = new ArrayList<>();
+    for (int step = 0; step < 4; step++) {
+      grads.add(Arrays32.randomLike(r, start));
+    }
+    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false, false);
+    long nativeBefore = BlockPasses.NATIVE_PASSES.get();
+    List<OptimizerStep<Map<String, Object>>> inNative = run(tx, start, grads, false, true, false);
+    long nativePasses = BlockPasses.NATIVE_PASSES.get() - nativeBefore;
+    List<OptimizerStep<Map<String, Object>>> nativeDonating = run(tx, start, grads, false, true, true);
+    boolean adamFamily = name.contains("adam");
+    // the native pass reads the caller's arrays where they lie, so it runs from the first step on
+    assertEquals(adamFamily ? grads.size() : 0, nativePasses, name + ": native passes");
+    for (int step = 0; step < grads.size(); step++) {
+      Arrays32.assertSameBits(copying.get(step).params(), inNative.get(step).params(), name + " params, step " + step);
+      Arrays32.assertSameBits(copying.get(step).state(), inNative.get(step).state(), name + " state, step " + step);
+    }
+    int last = grads.size() - 1;
+    Arrays32.assertSameBits(copying.get(last).params(), nativeDonating.get(last).params(), name + " donated params");
+    Arrays32.assertSameBits(copying.get(last).state(), nativeDonating.get(last).state(), name + " donated state");
+  }
+
   private static List<OptimizerStep<Map<String, Object>>> run(GradientTransformation tx, Map<String, Object> params,
-      List<Map<String, Object>> grads, boolean direct, boolean donate) {
+      List<Map<String, Object>> grads, boolean direct, boolean inNative, boolean donate) {
     boolean before = BlockPasses.directAllowed;
+    boolean nativeBefore = BlockPasses.nativeAllowed;
     BlockPasses.directAllowed = direct;
+    BlockPasses.nativeAllowed = inNative;
     try {
       List<OptimizerStep<Map<String, Object>>> steps = new ArrayList<>();
       OptState state = tx.init(params);
@@ -155,6 +184,7 @@ class FusedStepTest {
       return steps;
     } finally {
       BlockPasses.directAllowed = before;
+      BlockPasses.nativeAllowed = nativeBefore;
     }
   }
 

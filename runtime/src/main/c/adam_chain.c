@@ -1,0 +1,81 @@
+/*
+ * The fused adam step of pytree4j (org.pytree4j.optim.NativeKernels) in one pass over native memory:
+ * an optional clip by a known global norm, adam (optionally Nesterov), optional decayed weights, up
+ * to four scales, then p + u. Each element gets the float32 operations of the Java array kernels in
+ * the same order (no contraction into FMA, no reassociation), so the results are the same bits; the
+ * loop is vectorized for AVX2 where the CPU has it (target_clones) and for SSE2 otherwise.
+ *
+ * In and out pointers may be the same memory (a donated step): element i is read before it is
+ * written and no other element is touched, so there is no dependence between iterations (ivdep).
+ */
+#include <jni.h>
+#include <math.h>
+#include <stdint.h>
+
+enum { CLIP = 1, NESTEROV = 2, DECAY = 4 };
+enum { C_CLIP_NORM, C_CLIP_MAX, C_B1, C_B2, C_ONE_MINUS_B1, C_ONE_MINUS_B2, C_BC1, C_BC2, C_BC1_NEXT, C_EPS,
+       C_EPS_ROOT, C_DECAY, C_SCALE0, C_COUNT = C_SCALE0 + 4 };
+
+static inline __attribute__((always_inline)) void adam_chain(
+    const float *g, const float *mu_in, const float *nu_in, float *mu_out, float *nu_out,
+    const float *p_in, float *p_out, int n, const float *c, int clip, int nesterov, int decay, int scales) {
+  const float clip_norm = c[C_CLIP_NORM], clip_max = c[C_CLIP_MAX];
+  const float b1 = c[C_B1], b2 = c[C_B2], one_minus_b1 = c[C_ONE_MINUS_B1], one_minus_b2 = c[C_ONE_MINUS_B2];
+  const float bc1 = c[C_BC1], bc2 = c[C_BC2], bc1_next = c[C_BC1_NEXT], eps = c[C_EPS], eps_root = c[C_EPS_ROOT];
+  const float wd = c[C_DECAY];
+  const float s0 = c[C_SCALE0], s1 = c[C_SCALE0 + 1], s2 = c[C_SCALE0 + 2], s3 = c[C_SCALE0 + 3];
+#pragma GCC ivdep
+  for (int i = 0; i < n; i++) {
+    float gi = g[i];
+    if (clip) gi = (gi / clip_norm) * clip_max;
+    float m = one_minus_b1 * gi + b1 * mu_in[i];
+    float v = one_minus_b2 * (gi * gi) + b2 * nu_in[i];
+    mu_out[i] = m;
+    nu_out[i] = v;
+    float m_hat = nesterov ? b1 * (m / bc1_next) + one_minus_b1 * (gi / bc1) : m / bc1;
+    float u = m_hat / (sqrtf(v / bc2 + eps_root) + eps);
+    if (decay) u = u + wd * p_in[i];
+    if (scales > 0) u = u * s0;
+    if (scales > 1) u = u * s1;
+    if (scales > 2) u = u * s2;
+    if (scales > 3) u = u * s3;
+    p_out[i] = p_in[i] + u;
+  }
+}
+
+#define CHAIN(CLIP_, NESTEROV_, DECAY_, SCALES_) \
+  adam_chain(g, mu_in, nu_in, mu_out, nu_out, p_in, p_out, n, c, CLIP_, NESTEROV_, DECAY_, SCALES_)
+#define BY_SCALES(CLIP_, NESTEROV_, DECAY_)   \
+  switch (scales) {                           \
+    case 0: CHAIN(CLIP_, NESTEROV_, DECAY_, 0); break; \
+    case 1: CHAIN(CLIP_, NESTEROV_, DECAY_, 1); break; \
+    case 2: CHAIN(CLIP_, NESTEROV_, DECAY_, 2); break; \
+    case 3: CHAIN(CLIP_, NESTEROV_, DECAY_, 3); break; \
+    default: CHAIN(CLIP_, NESTEROV_, DECAY_, 4); break; \
+  }
+
+/* One loop per combination of the flags, so that none is tested per element. */
+__attribute__((target_clones("avx2", "default")))
+static void dispatch(const float *g, const float *mu_in, const float *nu_in, float *mu_out, float *nu_out,
+                     const float *p_in, float *p_out, int n, const float *c, int flags, int scales) {
+  switch (flags & (CLIP | NESTEROV | DECAY)) {
+    case 0: BY_SCALES(0, 0, 0); break;
+    case CLIP: BY_SCALES(1, 0, 0); break;
+    case NESTEROV: BY_SCALES(0, 1, 0); break;
+    case CLIP | NESTEROV: BY_SCALES(1, 1, 0); break;
+    case DECAY: BY_SCALES(0, 0, 1); break;
+    case CLIP | DECAY: BY_SCALES(1, 0, 1); break;
+    case NESTEROV | DECAY: BY_SCALES(0, 1, 1); break;
+    default: BY_SCALES(1, 1, 1); break;
+  }
+}
+
+JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChain(
+    JNIEnv *env, jclass cls, jlong g, jlong mu_in, jlong nu_in, jlong mu_out, jlong nu_out, jlong p_in,
+    jlong p_out, jint n, jint flags, jint scales, jfloatArray coefficients) {
+  float c[C_COUNT];
+  (*env)->GetFloatArrayRegion(env, coefficients, 0, C_COUNT, c);
+  dispatch((const float *)(intptr_t)g, (const float *)(intptr_t)mu_in, (const float *)(intptr_t)nu_in,
+           (float *)(intptr_t)mu_out, (float *)(intptr_t)nu_out, (const float *)(intptr_t)p_in,
+           (float *)(intptr_t)p_out, n, c, flags, scales);
+}

@@ -1,0 +1,146 @@
+package org.pytree4j.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The native adam kernel: where it is used, and the array kernels' bits on awkward values. */
+class NativeKernelsTest {
+  private static final ScaleByAdam.Coefficients ADAM =
+      new ScaleByAdam.Coefficients(0.9, 0.999, 1e-8, 0, 0.271, 0.002998, 0.3439, false);
+
+  @Test
+  void theLibraryLoadsWhereTheBuildMadeIt() {
+    boolean built = NativeKernels.class.getResource("native/linux-x86_64/libpytree4j.so") != null;
+    Assumptions.assumeTrue(built, "the build makes the library on linux-x86_64 with gcc");
+    assertTrue(NativeKernels.AVAILABLE, "built, but it did not load or disagreed with the array kernels");
+    assertTrue(NativeKernels.SelfCheck.agrees());
+  }
+
+  @Test
+  void onlyTheAdamChainsItCoversBecomePrograms() {
+    FusedPart.Stage clip = stage(NativeOp.clip(2, 1));
+    FusedPart.Stage adam = stage(NativeOp.adam(ADAM));
+    FusedPart.Stage decay = stage(NativeOp.decay(1e-2));
+    FusedPart.Stage scale = stage(NativeOp.scale(-1e-3));
+    FusedPart.Stage javaOnly = FusedPart.Stage.onUpdates((u, s, p, n) -> {});
+    assertNotNull(NativeKernels.Program.of(List.of(adam)));
+    assertNotNull(NativeKernels.Program.of(List.of(clip, adam, decay, scale, scale, scale, scale)));
+    assertNull(NativeKernels.Program.of(List.of(scale)), "no adam");
+    assertNull(NativeKernels.Program.of(List.of(adam, scale, scale, scale, scale, scale)), "five scales");
+    assertNull(NativeKernels.Program.of(List.of(adam, scale, decay)), "decay after a scale");
+    assertNull(NativeKernels.Program.of(List.of(scale, adam)), "a scale before adam");
+    assertNull(NativeKernels.Program.of(List.of(adam, javaOnly)), "a stage without a native form");
+    assertNull(NativeKernels.Program.of(List.of(adam, adam)), "two adams");
+  }
+
+  /** Zeros of both signs, subnormals, huge values, infinities and NaN, for every kind of program. */
+  @Test
+  void everyProgramGivesTheArrayKernelsBitsOnAwkwardValues() {
+    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+    Random r = new Random(3);
+    int n = 1_000 + 7;
+    float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL / 3, 1e-30f, 3e38f, -3e38f,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1f, -1e-3f};
+    float[] g = values(r, n, special);
+    float[] mu = values(r, n, special);
+    float[] nu = new float[n];
+    for (int i = 0; i < n; i++) {
+      nu[i] = Math.abs(values(r, 1, special)[0]);
+    }
+    float[] p = values(r, n, special);
+    for (int flags = 0; flags < 8; flags++) {
+      for (int scales = 0; scales <= NativeKernels.MAX_SCALES; scales++) {
+        for (boolean inPlace : new boolean[] {false, true}) {
+          check(flags, scales, inPlace, g, mu, nu, p);
+        }
+      }
+    }
+  }
+
+  private static void check(int flags, int scales, boolean inPlace, float[] g, float[] mu, float[] nu, float[] p) {
+    int n = g.length;
+    boolean clip = (flags & 1) != 0;
+    boolean decay = (flags & 4) != 0;
+    ScaleByAdam.Coefficients c = new ScaleByAdam.Coefficients(0.8, 0.99, 1e-6, 1e-9, 0.36, 0.0199, 0.488, (flags & 2) != 0);
+    List<FusedPart.Stage> stages = new ArrayList<>();
+    if (clip) {
+      stages.add(stage(NativeOp.clip(7.3, 0.5)));
+    }
+    stages.add(stage(NativeOp.adam(c)));
+    if (decay) {
+      stages.add(stage(NativeOp.decay(3e-2)));
+    }
+    for (int k = 0; k < scales; k++) {
+      stages.add(stage(NativeOp.scale(-1e-2 * (k + 1))));
+    }
+    INDArray gIn = Nd4j.createFromArray(g);
+    INDArray muIn = Nd4j.createFromArray(mu);
+    INDArray nuIn = Nd4j.createFromArray(nu);
+    INDArray pIn = Nd4j.createFromArray(p);
+    INDArray muOut = inPlace ? muIn : Nd4j.create(DataType.FLOAT, n);
+    INDArray nuOut = inPlace ? nuIn : Nd4j.create(DataType.FLOAT, n);
+    INDArray pOut = inPlace ? pIn : Nd4j.create(DataType.FLOAT, n);
+    NativeKernels.Program.of(stages).run(address(gIn), address(muIn), address(nuIn), address(muOut), address(nuOut),
+        address(pIn), address(pOut), n);
+
+    float[] u = g.clone();
+    float[] newMu = mu.clone();
+    float[] newNu = nu.clone();
+    float[] newP = p.clone();
+    if (clip) {
+      ClipByGlobalNorm.kernel(u, u, 0, n, 7.3, 0.5);
+    }
+    ScaleByAdam.kernel(u, newMu, newNu, u, 0, n, c);
+    if (decay) {
+      AddDecayedWeights.kernel(u, p, u, 0, n, 3e-2);
+    }
+    for (int k = 0; k < scales; k++) {
+      Scale.kernel(u, u, 0, n, -1e-2 * (k + 1));
+    }
+    ApplyUpdates.kernel(newP, u, 0, n);
+    String what = "flags " + flags + ", " + scales + " scales" + (inPlace ? ", in place" : "");
+    assertBits(newMu, muOut, what + ": mu");
+    assertBits(newNu, nuOut, what + ": nu");
+    assertBits(newP, pOut, what + ": params");
+  }
+
+  private static FusedPart.Stage stage(NativeOp op) {
+    return FusedPart.Stage.onUpdates((u, s, p, n) -> {}).withNative(op);
+  }
+
+  private static float[] values(Random r, int n, float[] special) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextInt(4) == 0 ? special[r.nextInt(special.length)] : (float) r.nextGaussian();
+    }
+    return v;
+  }
+
+  private static long address(INDArray a) {
+    return a.data().address();
+  }
+
+  /**
+   * The same bits, a NaN being any NaN (as {@link Arrays32#assertSameBits}): neither Java nor IEEE 754
+   * fixes which NaN an operation returns (x86 makes a negative one from, say, infinity minus
+   * infinity; an addition of two NaNs returns either operand's, and the compilers may order them).
+   */
+  private static void assertBits(float[] expected, INDArray actual, String what) {
+    float[] got = actual.toFloatVector();
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got[i]),
+          what + ", element " + i + ": expected " + expected[i] + " but was " + got[i]);
+    }
+  }
+}
