@@ -52,17 +52,12 @@ interface DirectKernels {
 
     /** Runs each kernel once on a few lanes and a tail and compares the bits with the array kernels. */
     static boolean agreesWithArrayKernels(DirectKernels kernels) {
-      int n = 37;
-      float[] g = new float[n];
-      float[] mu = new float[n];
-      float[] nu = new float[n];
-      float[] p = new float[n];
-      for (int i = 0; i < n; i++) {
-        g[i] = (i - 17) * 0.37f;
-        mu[i] = i * 0.011f;
-        nu[i] = i * 0.013f + 0.001f;
-        p[i] = 1 - i * 0.05f;
-      }
+      int n = KernelSamples.LENGTH;
+      KernelSamples samples = KernelSamples.make();
+      float[] g = samples.grads();
+      float[] mu = samples.mu();
+      float[] nu = samples.nu();
+      float[] p = samples.params();
       ByteBuffer muBytes = direct(mu);
       ByteBuffer nuBytes = direct(nu);
       ByteBuffer pBytes = direct(p);

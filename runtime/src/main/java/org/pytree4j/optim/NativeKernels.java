@@ -152,17 +152,12 @@ final class NativeKernels {
     }
 
     private static boolean agrees(int flags, int scales, boolean inPlace) {
-      int n = 37;
-      float[] g = new float[n];
-      float[] mu = new float[n];
-      float[] nu = new float[n];
-      float[] p = new float[n];
-      for (int i = 0; i < n; i++) {
-        g[i] = (i - 17) * 0.37f;
-        mu[i] = i * 0.011f;
-        nu[i] = i * 0.013f + 0.001f;
-        p[i] = 1 - i * 0.05f;
-      }
+      int n = KernelSamples.LENGTH;
+      KernelSamples samples = KernelSamples.make();
+      float[] g = samples.grads();
+      float[] mu = samples.mu();
+      float[] nu = samples.nu();
+      float[] p = samples.params();
       ScaleByAdam.Coefficients c =
           new ScaleByAdam.Coefficients(0.9, 0.999, 1e-8, 1e-9, 0.19, 0.002998, 0.271, (flags & NESTEROV) != 0);
       List<FusedPart.Stage> stages = new java.util.ArrayList<>();
@@ -229,7 +224,7 @@ final class NativeKernels {
 
     private static long allocate(float[] values) {
       try {
-        long address = (long) ALLOCATE.invokeExact(4L * 37);
+        long address = (long) ALLOCATE.invokeExact(4L * KernelSamples.LENGTH);
         if (values != null) {
           OffHeap.write(values, 0, address, values.length);
         }
