@@ -70,12 +70,47 @@ static void dispatch(const float *g, const float *mu_in, const float *nu_in, flo
   }
 }
 
-JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChain(
-    JNIEnv *env, jclass cls, jlong g, jlong mu_in, jlong nu_in, jlong mu_out, jlong nu_out, jlong p_in,
-    jlong p_out, jint n, jint flags, jint scales, jfloatArray coefficients) {
+/* One run of the run table: where its inputs lie, and where it starts in the output slabs. */
+enum { R_GRADS, R_MU_IN, R_NU_IN, R_PARAMS_IN, R_AT, R_LENGTH, RUN_LONGS };
+/* Runs copied out of the Java table at a time, onto the stack. */
+enum { RUNS_AT_ONCE = 256 };
+/* How many runs ahead the inputs are prefetched, and how many bytes of each: short runs (the leaves of
+ * a many-leaf tree, each its own allocation) start where the hardware prefetcher cannot guess, and
+ * a run's first lines would otherwise be waited for one run at a time. */
+enum { PREFETCH_RUNS = 4, PREFETCH_BYTES = 1024 };
+
+static inline void prefetch_run(const jlong *run) {
+  for (int s = R_GRADS; s <= R_PARAMS_IN; s++) {
+    const char *at = (const char *)(intptr_t)run[s];
+    long bytes = 4L * run[R_LENGTH];
+    if (bytes > PREFETCH_BYTES) bytes = PREFETCH_BYTES;
+    for (long b = 0; b < bytes; b += 64) __builtin_prefetch(at + b, 0, 3);
+  }
+}
+
+/*
+ * Every run of the table (RUN_LONGS longs each) through the program: the inputs where the run says,
+ * the outputs at the run's start in the whole output slabs. One call per part of the pass, however
+ * many leaves it covers.
+ */
+JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChainRuns(
+    JNIEnv *env, jclass cls, jlongArray table, jint count, jlong mu_out, jlong nu_out, jlong p_out, jint flags,
+    jint scales, jfloatArray coefficients) {
   float c[C_COUNT];
+  jlong runs[RUNS_AT_ONCE * RUN_LONGS];
   (*env)->GetFloatArrayRegion(env, coefficients, 0, C_COUNT, c);
-  dispatch((const float *)(intptr_t)g, (const float *)(intptr_t)mu_in, (const float *)(intptr_t)nu_in,
-           (float *)(intptr_t)mu_out, (float *)(intptr_t)nu_out, (const float *)(intptr_t)p_in,
-           (float *)(intptr_t)p_out, n, c, flags, scales);
+  for (jint first = 0; first < count; first += RUNS_AT_ONCE) {
+    jint here = count - first < RUNS_AT_ONCE ? count - first : RUNS_AT_ONCE;
+    (*env)->GetLongArrayRegion(env, table, (jsize)first * RUN_LONGS, here * RUN_LONGS, runs);
+    for (jint r = 0; r < here && r < PREFETCH_RUNS; r++) prefetch_run(runs + r * RUN_LONGS);
+    for (jint r = 0; r < here; r++) {
+      if (r + PREFETCH_RUNS < here) prefetch_run(runs + (r + PREFETCH_RUNS) * RUN_LONGS);
+      const jlong *run = runs + r * RUN_LONGS;
+      long at = run[R_AT];
+      dispatch((const float *)(intptr_t)run[R_GRADS], (const float *)(intptr_t)run[R_MU_IN],
+               (const float *)(intptr_t)run[R_NU_IN], (float *)(intptr_t)mu_out + at, (float *)(intptr_t)nu_out + at,
+               (const float *)(intptr_t)run[R_PARAMS_IN], (float *)(intptr_t)p_out + at, (int)run[R_LENGTH], c, flags,
+               scales);
+    }
+  }
 }

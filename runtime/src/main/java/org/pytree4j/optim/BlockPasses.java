@@ -125,6 +125,7 @@ final class BlockPasses {
     private final FloatStream.Cursor g = grads.cursor();
     private final FloatStream.Cursor[] in = new FloatStream.Cursor[3];
     private final long[] out = new long[3];
+    private final NativeKernels.Runs runs = new NativeKernels.Runs();
 
     NativeBlocks(NativeKernels.Program program) {
       this.program = program;
@@ -138,15 +139,16 @@ final class BlockPasses {
     public void accept(int piece) {
       int at = piece * FusedStep.PIECE;
       int to = Math.min(total, at + FusedStep.PIECE);
+      runs.clear();
       while (at < to) {
         int end = Math.min(to, g.runEnd(at));
         for (FloatStream.Cursor c : in) {
           end = Math.min(end, c.runEnd(at));
         }
-        program.run(g.address(at), in[1].address(at), in[2].address(at), out[1] + 4L * at, out[2] + 4L * at,
-            in[0].address(at), out[0] + 4L * at, end - at);
+        runs.add(g.address(at), in[1].address(at), in[2].address(at), in[0].address(at), at, end - at);
         at = end;
       }
+      program.run(runs, out[1], out[2], out[0]);
     }
   }
 

@@ -35,11 +35,43 @@ final class NativeKernels {
   private NativeKernels() {}
 
   /**
-   * {@code n} elements from each address: clip, adam, decay and scales as {@code flags},
-   * {@code scales} and {@code coefficients} say, then {@code p + u}. Outputs may be their own inputs.
+   * Each of the {@code count} runs of {@code table} ({@link Runs}): clip, adam, decay and scales as
+   * {@code flags}, {@code scales} and {@code coefficients} say, then {@code p + u}, written at the
+   * run's start in the output slabs. Outputs may be their own inputs.
    */
-  private static native void adamChain(long grads, long muIn, long nuIn, long muOut, long nuOut, long paramsIn,
-      long paramsOut, int n, int flags, int scales, float[] coefficients);
+  private static native void adamChainRuns(long[] table, int count, long muOut, long nuOut, long paramsOut,
+      int flags, int scales, float[] coefficients);
+
+  /**
+   * The runs of one native call: for each, where its gradients, moments and params lie and where it
+   * starts in the output slabs. A pass over many small leaves makes one call per part, not one per
+   * leaf, and the kernel fetches the next runs' memory while it works on this one. One thread's, reused.
+   */
+  static final class Runs {
+    /** The longs of one run, as the kernel reads them: grads, mu, nu, params, start, length. */
+    private static final int RUN_LONGS = 6;
+    private long[] table = new long[RUN_LONGS * 64];
+    private int count;
+
+    void clear() {
+      count = 0;
+    }
+
+    void add(long grads, long muIn, long nuIn, long paramsIn, int at, int n) {
+      int i = count * RUN_LONGS;
+      if (i + RUN_LONGS > table.length) {
+        table = java.util.Arrays.copyOf(table, table.length * 2);
+      }
+      long[] t = table;
+      t[i] = grads;
+      t[i + 1] = muIn;
+      t[i + 2] = nuIn;
+      t[i + 3] = paramsIn;
+      t[i + 4] = at;
+      t[i + 5] = n;
+      count++;
+    }
+  }
 
   /** The stages as one call of the native kernel, with their float32 scalars; immutable. */
   static final class Program {
@@ -95,7 +127,14 @@ final class NativeKernels {
 
     /** Runs the program over {@code n} elements at these native addresses. */
     void run(long grads, long muIn, long nuIn, long muOut, long nuOut, long paramsIn, long paramsOut, int n) {
-      adamChain(grads, muIn, nuIn, muOut, nuOut, paramsIn, paramsOut, n, flags, scales, coefficients);
+      Runs one = new Runs();
+      one.add(grads, muIn, nuIn, paramsIn, 0, n);
+      run(one, muOut, nuOut, paramsOut);
+    }
+
+    /** Runs the program over every run of {@code runs}, each written at its start from these output addresses. */
+    void run(Runs runs, long muOut, long nuOut, long paramsOut) {
+      adamChainRuns(runs.table, runs.count, muOut, nuOut, paramsOut, flags, scales, coefficients);
     }
   }
 
@@ -175,7 +214,14 @@ final class NativeKernels {
       long[] in = {allocate(g), allocate(mu), allocate(nu), allocate(p)};
       long[] out = inPlace ? in : new long[] {in[0], allocate(null), allocate(null), allocate(null)};
       try {
-        program.run(in[0], in[1], in[2], out[1], out[2], in[3], out[3], n);
+        // in three runs, so that where a run starts in the outputs is checked too
+        Runs runs = new Runs();
+        int[] cuts = {0, 5, 18, n};
+        for (int r = 0; r + 1 < cuts.length; r++) {
+          long at = 4L * cuts[r];
+          runs.add(in[0] + at, in[1] + at, in[2] + at, in[3] + at, cuts[r], cuts[r + 1] - cuts[r]);
+        }
+        program.run(runs, out[1], out[2], out[3]);
         float[] u = g.clone();
         float[] newMu = mu.clone();
         float[] newNu = nu.clone();
