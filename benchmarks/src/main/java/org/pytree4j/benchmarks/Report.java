@@ -14,13 +14,26 @@ final class Report {
   private static final long TOTAL = 10_000_000L;
 
   /** One benchmark's sampled times, in milliseconds. */
-  record Time(double p25, double median, double p75, long samples) {
+  record Time(double p25, double median, double p75, double mean, long samples) {
     String ms() {
       return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", median, p25, p75);
     }
 
     String us() {
       return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", median * 1000, p25 * 1000, p75 * 1000);
+    }
+
+    /**
+     * {@link #us} and the mean, which also counts the rare slow steps a median leaves out (mostly
+     * collections of the garbage the step's objects become).
+     */
+    String usAndMean() {
+      return us() + String.format(Locale.ROOT, "; mean %.1f", mean * 1000);
+    }
+
+    /** {@link #over} and the ratio of means. */
+    String overWithMeans(Time base) {
+      return base == null ? "" : over(base) + String.format(Locale.ROOT, "; means %.2fx", mean / base.mean);
     }
 
     /** {@code this / base}: the ratio of medians, with the range quartiles allow. */
@@ -54,7 +67,8 @@ final class Report {
       if (match) {
         Statistics s = r.getPrimaryResult().getStatistics();
         double toMs = toMillis(r.getPrimaryResult().getScoreUnit());
-        return new Time(s.getPercentile(25) * toMs, s.getPercentile(50) * toMs, s.getPercentile(75) * toMs, s.getN());
+        return new Time(s.getPercentile(25) * toMs, s.getPercentile(50) * toMs, s.getPercentile(75) * toMs,
+            s.getMean() * toMs, s.getN());
       }
     }
     return null;
@@ -155,7 +169,7 @@ final class Report {
   }
 
   private void leaves(StringBuilder md) {
-    md.append("## 1M params in 1 to 10,000 leaves (adam; µs per step: median (p25–p75))\n\n");
+    md.append("## 1M params in 1 to 10,000 leaves (adam; µs per step: median (p25–p75); mean)\n\n");
     md.append("| leaves | `applyGradients` | × 1 leaf | `applyGradientsDonating` | × 1 leaf |\n|---|---|---|---|---|\n");
     Time one = time("ScalingBenchmark.applyGradients", "shape", "1000000:1");
     Time oneDonated = time("ScalingBenchmark.applyGradientsDonating", "shape", "1000000:1");
@@ -165,10 +179,12 @@ final class Report {
       if (t == null || d == null) {
         continue;
       }
-      md.append("| ").append(leaves).append(" | ").append(t.us()).append(" | ").append(one == null ? "" : t.over(one))
-          .append(" | ").append(d.us()).append(" | ").append(oneDonated == null ? "" : d.over(oneDonated)).append(" |\n");
+      md.append("| ").append(leaves).append(" | ").append(t.usAndMean()).append(" | ").append(one == null ? "" : t.overWithMeans(one))
+          .append(" | ").append(d.usAndMean()).append(" | ").append(oneDonated == null ? "" : d.overWithMeans(oneDonated)).append(" |\n");
     }
     md.append('\n');
+    md.append("A median leaves out the rare slow steps; the mean counts them, mostly the collections of the objects\n")
+        .append("the steps make (three arrays a leaf a step).\n\n");
     md.append("With `flatten(adam)` (each moment one vector), against adam on the same params in one leaf:\n\n");
     md.append("| leaves | `applyGradients` | × 1 leaf (adam) | `applyGradientsDonating` | × 1 leaf (adam) |\n|---|---|---|---|---|\n");
     for (Map.Entry<Long, Time[]> e : flattenedLeafSeries().entrySet()) {
@@ -177,8 +193,8 @@ final class Report {
       if (t == null || d == null) {
         continue;
       }
-      md.append("| ").append(e.getKey()).append(" | ").append(t.us()).append(" | ").append(one == null ? "" : t.over(one))
-          .append(" | ").append(d.us()).append(" | ").append(oneDonated == null ? "" : d.over(oneDonated)).append(" |\n");
+      md.append("| ").append(e.getKey()).append(" | ").append(t.usAndMean()).append(" | ").append(one == null ? "" : t.overWithMeans(one))
+          .append(" | ").append(d.usAndMean()).append(" | ").append(oneDonated == null ? "" : d.overWithMeans(oneDonated)).append(" |\n");
     }
     md.append('\n');
     Time sliced = time("ScalingBenchmark.applyGradientsSlicedGrads", "shape", "1000000:10000");
@@ -186,9 +202,9 @@ final class Report {
     if (sliced != null && slicedDonated != null) {
       md.append("With the gradients as slices of one vector (DL4J's flattened gradient view), adam:\n\n");
       md.append("| leaves | `applyGradients` | × 1 leaf | `applyGradientsDonating` | × 1 leaf |\n|---|---|---|---|---|\n");
-      md.append("| 10000 | ").append(sliced.us()).append(" | ").append(one == null ? "" : sliced.over(one))
-          .append(" | ").append(slicedDonated.us()).append(" | ")
-          .append(oneDonated == null ? "" : slicedDonated.over(oneDonated)).append(" |\n\n");
+      md.append("| 10000 | ").append(sliced.usAndMean()).append(" | ").append(one == null ? "" : sliced.overWithMeans(one))
+          .append(" | ").append(slicedDonated.usAndMean()).append(" | ")
+          .append(oneDonated == null ? "" : slicedDonated.overWithMeans(oneDonated)).append(" |\n\n");
     }
   }
 

@@ -68,6 +68,59 @@ class NativeKernelsTest {
     }
   }
 
+  /**
+   * A table of many short runs, each from arrays of its own (as a pass over many small leaves makes
+   * it), more than the kernel copies out of the table at a time: every run lands at its own start.
+   */
+  @Test
+  void manyRunsFromSeparateArraysLandAtTheirStarts() {
+    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+    Random r = new Random(5);
+    int runs = 700;
+    int[] starts = new int[runs + 1];
+    for (int k = 0; k < runs; k++) {
+      starts[k + 1] = starts[k] + 1 + r.nextInt(9);
+    }
+    int n = starts[runs];
+    float[] g = values(r, n, new float[] {0f});
+    float[] mu = values(r, n, new float[] {0f});
+    float[] nu = new float[n];
+    for (int i = 0; i < n; i++) {
+      nu[i] = Math.abs((float) r.nextGaussian());
+    }
+    float[] p = values(r, n, new float[] {0f});
+    List<INDArray> inputs = new ArrayList<>();
+    NativeKernels.Runs table = new NativeKernels.Runs();
+    for (int k = 0; k < runs; k++) {
+      long[] at = new long[4];
+      float[][] streams = {g, mu, nu, p};
+      for (int s = 0; s < 4; s++) {
+        INDArray piece = Nd4j.createFromArray(java.util.Arrays.copyOfRange(streams[s], starts[k], starts[k + 1]));
+        inputs.add(piece);
+        at[s] = address(piece);
+      }
+      table.add(at[0], at[1], at[2], at[3], starts[k], starts[k + 1] - starts[k]);
+    }
+    INDArray muOut = Nd4j.create(DataType.FLOAT, n);
+    INDArray nuOut = Nd4j.create(DataType.FLOAT, n);
+    INDArray pOut = Nd4j.create(DataType.FLOAT, n);
+    NativeKernels.Program.of(List.of(stage(NativeOp.adam(ADAM)), stage(NativeOp.scale(-1e-3))))
+        .run(table, address(muOut), address(nuOut), address(pOut));
+    // the table holds only the pieces' addresses
+    java.lang.ref.Reference.reachabilityFence(inputs);
+
+    float[] u = g.clone();
+    float[] newMu = mu.clone();
+    float[] newNu = nu.clone();
+    float[] newP = p.clone();
+    ScaleByAdam.kernel(u, newMu, newNu, u, 0, n, ADAM);
+    Scale.kernel(u, u, 0, n, -1e-3);
+    ApplyUpdates.kernel(newP, u, 0, n);
+    assertBits(newMu, muOut, runs + " runs: mu");
+    assertBits(newNu, nuOut, runs + " runs: nu");
+    assertBits(newP, pOut, runs + " runs: params");
+  }
+
   private static void check(int flags, int scales, boolean inPlace, float[] g, float[] mu, float[] nu, float[] p) {
     int n = g.length;
     boolean clip = (flags & 1) != 0;
