@@ -179,8 +179,7 @@ final class Report {
       if (t == null || d == null) {
         continue;
       }
-      md.append("| ").append(leaves).append(" | ").append(t.usAndMean()).append(" | ").append(one == null ? "" : t.overWithMeans(one))
-          .append(" | ").append(d.usAndMean()).append(" | ").append(oneDonated == null ? "" : d.overWithMeans(oneDonated)).append(" |\n");
+      leafRow(md, leaves, t, one, d, oneDonated);
     }
     md.append('\n');
     md.append("A median leaves out the rare slow steps; the mean counts them, mostly the collections of the objects\n")
@@ -193,8 +192,7 @@ final class Report {
       if (t == null || d == null) {
         continue;
       }
-      md.append("| ").append(e.getKey()).append(" | ").append(t.usAndMean()).append(" | ").append(one == null ? "" : t.overWithMeans(one))
-          .append(" | ").append(d.usAndMean()).append(" | ").append(oneDonated == null ? "" : d.overWithMeans(oneDonated)).append(" |\n");
+      leafRow(md, String.valueOf(e.getKey()), t, one, d, oneDonated);
     }
     md.append('\n');
     Time sliced = time("ScalingBenchmark.applyGradientsSlicedGrads", "shape", "1000000:10000");
@@ -202,10 +200,17 @@ final class Report {
     if (sliced != null && slicedDonated != null) {
       md.append("With the gradients as slices of one vector (DL4J's flattened gradient view), adam:\n\n");
       md.append("| leaves | `applyGradients` | × 1 leaf | `applyGradientsDonating` | × 1 leaf |\n|---|---|---|---|---|\n");
-      md.append("| 10000 | ").append(sliced.usAndMean()).append(" | ").append(one == null ? "" : sliced.overWithMeans(one))
-          .append(" | ").append(slicedDonated.usAndMean()).append(" | ")
-          .append(oneDonated == null ? "" : slicedDonated.overWithMeans(oneDonated)).append(" |\n\n");
+      leafRow(md, "10000", sliced, one, slicedDonated, oneDonated);
+      md.append('\n');
     }
+  }
+
+  /** A row of the leaf tables: each step's time and mean, and its ratios to the one-leaf step of its kind. */
+  private static void leafRow(StringBuilder md, String leaves, Time immutable, Time oneLeaf, Time donated,
+      Time oneLeafDonated) {
+    md.append("| ").append(leaves).append(" | ").append(immutable.usAndMean()).append(" | ")
+        .append(immutable.overWithMeans(oneLeaf)).append(" | ").append(donated.usAndMean()).append(" | ")
+        .append(donated.overWithMeans(oneLeafDonated)).append(" |\n");
   }
 
   private void params(StringBuilder md) {
