@@ -7,14 +7,20 @@ import java.util.List;
 
 /**
  * Where the benchmarks ran: CPU, cores, JVM, the load average, and the CPU time counters of
- * {@code /proc/stat} (all and stolen by the hypervisor, in ticks; -1 when unknown).
+ * {@code /proc/stat} (all and stolen by the hypervisor, in ticks; -1 when unknown), read at
+ * {@code nanoTime}.
  */
-record Machine(String cpu, int cores, String jvm, String load, long cpuTicks, long stolenTicks) {
+record Machine(String cpu, int cores, String jvm, String load, long cpuTicks, long stolenTicks, long nanoTime) {
   static Machine now() {
     long[] ticks = readCpuTicks();
     return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        read("/proc/loadavg"), ticks[0], ticks[1]);
+        read("/proc/loadavg"), ticks[0], ticks[1], System.nanoTime());
+  }
+
+  /** Minutes from {@code this} to {@code later}. */
+  double minutesUntil(Machine later) {
+    return (later.nanoTime - nanoTime) / 60e9;
   }
 
   /** The share of CPU time the hypervisor took for other guests between {@code this} and {@code later}, or -1. */

@@ -65,7 +65,7 @@ public class Nd4jBaselineBenchmark {
 
   @Benchmark
   @Warmup(iterations = 3, time = 1)
-  @Measurement(iterations = 5, time = 1)
+  @Measurement(iterations = 3, time = 1)
   public List<INDArray> adamUpdaterPerLeaf() {
     int step = t++;
     for (int i = 0; i < p.size(); i++) {

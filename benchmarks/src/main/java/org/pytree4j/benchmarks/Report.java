@@ -97,6 +97,7 @@ final class Report {
         .append(before.jvm()).append(".\n");
     md.append("Load average (1, 5, 15 min, /proc/loadavg) at the start: `").append(before.load())
         .append("`, at the end: `").append(after.load()).append("`.\n");
+    md.append(String.format(Locale.ROOT, "The run took %.1f minutes.%n", before.minutesUntil(after)));
     double stolen = before.stolenShareUntil(after);
     if (stolen >= 0) {
       md.append(String.format(Locale.ROOT, "CPU time taken by the hypervisor for other guests during the run (steal,"

@@ -11,13 +11,21 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs every benchmark of this module in one JMH run (so all ratios come from the same conditions),
+ * Runs the benchmarks of this module in one JMH run (so all ratios come from the same conditions),
  * then writes {@code results.json} (JMH's), {@code report.md} (the ratio tables) and
  * {@code scaling.png} (the chart) into the directory given by {@code -Dpytree4j.bench.out}
  * (default {@code benchmarks/target/report}). JMH's own command-line options may be added, e.g. a
  * regex to run a subset, or {@code -f 0} to debug.
+ *
+ * <p>Without a regex it runs every benchmark but the two that run the same steps in other JVMs
+ * ({@link ApplyGradientsJavaBenchmark}, {@link ApplyGradientsVectorBenchmark}): together they take
+ * as long as the rest, and no goal is measured on them. {@code -D}{@value #WITH_VARIANTS}{@code =true}
+ * adds them.
  */
 public final class RunAll {
+  static final String WITH_VARIANTS = "pytree4j.bench.variants";
+  private static final String VARIANTS = "org\\.pytree4j\\.benchmarks\\.ApplyGradients(Java|Vector)Benchmark\\.";
+
   private RunAll() {}
 
   public static void main(String[] args) throws Exception {
@@ -30,6 +38,9 @@ public final class RunAll {
         .result(out.resolve("results.json").toString());
     if (cli.getIncludes().isEmpty()) {
       options.include("org\\.pytree4j\\.benchmarks\\..*");
+      if (!Boolean.getBoolean(WITH_VARIANTS)) {
+        options.exclude(VARIANTS);
+      }
     }
     Machine before = Machine.now();
     Collection<RunResult> results = new Runner(options.build()).run();

@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.pytree4j.train.TrainState;
 
 /**
@@ -24,27 +25,50 @@ import org.pytree4j.train.TrainState;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-// a step over 10,000 leaves took 5-8 s here to settle (its per-leaf loops are compiled while the
-// step keeps both cores busy); with 2 s of warmup the median still included that
-@Warmup(iterations = 6, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 2, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ScalingBenchmark {
+  /** From this many leaves a case settles before JMH's warmup ({@link Training#settle}). */
+  static final int MANY_LEAVES = 10_000;
 
   /** A train state of {@code params:leaves} and its fixed gradients; each step continues from the last. */
   public abstract static class Training {
     TrainState<SortedMap<String, INDArray>> state;
     SortedMap<String, INDArray> grads;
+    boolean donate;
+    int leaves;
 
-    void start(String shape, String tx) {
+    void start(String shape, String tx, BenchmarkParams benchmark) {
       long[] c = Trees.parseCase(shape);
-      state = Steps.state(c[0], (int) c[1], Steps.tx(tx));
+      leaves = (int) c[1];
+      state = Steps.state(c[0], leaves, Steps.tx(tx));
       grads = Steps.grads(state.params());
+      donate = benchmark.getBenchmark().contains("Donating");
     }
 
-    TrainState<SortedMap<String, INDArray>> step(boolean donate) {
+    TrainState<SortedMap<String, INDArray>> step() {
       state = donate ? state.applyGradientsDonating(grads) : state.applyGradients(grads);
       return state;
+    }
+
+    /**
+     * Steps over {@value #MANY_LEAVES} leaves take seconds to settle, where the other cases need no more
+     * than JMH's warmup. Donating, 5-8 s here: the per-leaf loops are compiled while the step keeps both
+     * cores busy (with 2 s of warmup the median still included that). Immutable, about 10 s: each step
+     * leaves a state of 30,000 new arrays alive, which G1 copies at every young collection; it keeps its
+     * young generation at its initial 100 MB, promoting part of every state, until a full collection
+     * (measured: 25-60 ms a step before, 8.5 ms after). Stepping that long here, before the warmup,
+     * spares every other case the same wait.
+     */
+    void settle() {
+      if (leaves < MANY_LEAVES) {
+        return;
+      }
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(donate ? 4 : 10);
+      while (System.nanoTime() < end) {
+        step();
+      }
     }
   }
 
@@ -55,8 +79,9 @@ public class ScalingBenchmark {
     public String shape;
 
     @Setup
-    public void setup() {
-      start(shape, "adam");
+    public void setup(BenchmarkParams benchmark) {
+      start(shape, "adam", benchmark);
+      settle();
     }
   }
 
@@ -67,8 +92,9 @@ public class ScalingBenchmark {
     public String shape;
 
     @Setup
-    public void setup() {
-      start(shape, "flatten(adam)");
+    public void setup(BenchmarkParams benchmark) {
+      start(shape, "flatten(adam)", benchmark);
+      settle();
     }
   }
 
@@ -79,9 +105,10 @@ public class ScalingBenchmark {
     public String shape;
 
     @Setup
-    public void setup() {
-      start(shape, "adam");
+    public void setup(BenchmarkParams benchmark) {
+      start(shape, "adam", benchmark);
       grads = Trees.gradsSlicedLike(state.params(), 11);
+      settle();
     }
   }
 
@@ -100,45 +127,38 @@ public class ScalingBenchmark {
     }
   }
 
-  // Immutable steps keep one state alive per step, which G1 copies at every young collection. With
-  // 10,000 leaves (30,000 new arrays a step) it keeps its young generation at its initial 100 MB,
-  // promoting part of every state, until a full collection about 10 s in; only then do the steps run
-  // at their steady pace (measured: 25-60 ms before, 8.5 ms after)
   @Benchmark
-  @Warmup(iterations = 12, time = 1)
   public TrainState<SortedMap<String, INDArray>> applyGradients(Step s) {
-    return s.step(false);
+    return s.step();
   }
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonating(Step s) {
-    return s.step(true);
+    return s.step();
   }
 
   @Benchmark
-  @Warmup(iterations = 12, time = 1)
   public TrainState<SortedMap<String, INDArray>> applyGradientsFlattened(FlattenedStep s) {
-    return s.step(false);
+    return s.step();
   }
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingFlattened(FlattenedStep s) {
-    return s.step(true);
+    return s.step();
   }
 
   @Benchmark
-  @Warmup(iterations = 12, time = 1)
   public TrainState<SortedMap<String, INDArray>> applyGradientsSlicedGrads(SlicedGradsStep s) {
-    return s.step(false);
+    return s.step();
   }
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingSlicedGrads(SlicedGradsStep s) {
-    return s.step(true);
+    return s.step();
   }
 
   @Benchmark
-  @Warmup(iterations = 2, time = 1)
+  @Warmup(iterations = 1, time = 1)
   public float[] floor(Floor f) {
     FloorKernels.adam(f.a.p, f.a.g, f.a.mu, f.a.nu, 0, f.params, ++f.t, 1e-3, 0, 0);
     return f.a.p;
