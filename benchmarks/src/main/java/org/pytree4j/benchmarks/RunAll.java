@@ -18,8 +18,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * regex to run a subset, or {@code -f 0} to debug.
  *
  * <p>Without a regex it runs every benchmark but the two that run the same steps in other JVMs
- * ({@link ApplyGradientsJavaBenchmark}, {@link ApplyGradientsVectorBenchmark}): together they take
- * as long as the rest, and no goal is measured on them. {@code -D}{@value #WITH_VARIANTS}{@code =true}
+ * ({@link ApplyGradientsJavaBenchmark}, {@link ApplyGradientsVectorBenchmark}): no goal is measured
+ * on them, and they would add half again to the run's 6 minutes. {@code -D}{@value #WITH_VARIANTS}{@code =true}
  * adds them.
  */
 public final class RunAll {
