@@ -500,11 +500,13 @@ final class FusedStep {
    * leaves), which must then not be released; else empty.
    */
   private Set<Object> gradientSet(List<Object> g) {
-    // a gradient can be one of the donated arrays only if it is one of the pool's arrays, or if
-    // some donated tree is not: in a training loop neither holds, and the look-up set is skipped
-    boolean overlapPossible = !gradLeases.isEmpty();
+    // a gradient can be one of the donated arrays only if some donated tree is not one slab's
+    // arrays, or if a gradient is an array over that very slab; gradients that are the arrays of
+    // another slab (updates an earlier transformation made, say) are none of the donated ones. In a
+    // training loop neither holds, and the look-up set is skipped
+    boolean overlapPossible = false;
     for (Tree t : trees) {
-      overlapPossible |= t.inputLease == null;
+      overlapPossible |= t.inputLease == null || gradLeases.containsKey(t.inputLease);
     }
     Set<Object> gradients = Collections.newSetFromMap(new IdentityHashMap<>());
     if (overlapPossible) {

@@ -557,6 +557,42 @@ class FusedStepTest {
     }
   }
 
+  /**
+   * Gradients that are the arrays of another slab (here the params another step made; in practice
+   * updates an earlier transformation made), with a donating step over many leaves: the step reads
+   * them without a look-up set of every gradient (none can be a donated array), so it must release
+   * only the donated arrays, leave the gradients readable and untouched, and give the reference's bits.
+   */
+  @Test
+  void gradientsThatAreAnotherSlabsArraysStayReadableWhenDonating() {
+    GradientTransformation tx = adam(1e-2);
+    Random r = new Random(53);
+    Map<String, Object> params = new TreeMap<>();
+    for (int i = 0; i < 2000; i++) {
+      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 6));
+    }
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
+    Map<String, Object> separate = Arrays32.randomLike(r, params);
+    Map<String, Object> grads = Optax.step(sgd(0.0), separate, sgd(0.0).init(separate), separate).params();
+    assertTrue(pooled(grads), "the gradients are arrays a step made over a slab of their own");
+    Map<String, Object> gradsCopy = deepCopy(grads);
+    UpdateResult ref = tx.update(gradsCopy, first.state(), first.params());
+    Map<String, Object> refParams = Optax.applyUpdates(first.params(), ref.updates());
+    OptState refState = ref.state();
+
+    OptimizerStep<Map<String, Object>> donated = Optax.stepDonating(tx, first.params(), first.state(), grads);
+
+    Arrays32.assertSameBits(refParams, donated.params(), "params");
+    Arrays32.assertSameBits(refState, donated.state(), "state");
+    for (Object leaf : PyTrees.leaves(grads)) {
+      assertFalse(((INDArray) leaf).wasClosed(), "a gradient is not released");
+    }
+    Arrays32.assertSameBits(gradsCopy, grads, "the gradients keep their values");
+    for (Object leaf : PyTrees.leaves(first.params())) {
+      assertTrue(((INDArray) leaf).wasClosed(), "every donated param is released");
+    }
+  }
+
   @Test
   void anArrayPassedAsParamAndGradientIsNotOverwritten() {
     GradientTransformation tx = sgd(0.5);
