@@ -341,7 +341,7 @@ class FusedStepTest {
   void theNativeViewsOfDroppedStatesAreReused() throws InterruptedException {
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(47);
-    Map<String, Object> params = manyLeaves(r, 300);
+    Map<String, Object> params = manyLeaves(r, 300, 4);
     Map<String, Object> grads = Arrays32.randomLike(r, params);
     OptimizerStep<Map<String, Object>> current = Optax.step(tx, params, tx.init(params), grads);
     long liveBefore = NativeViews.live();
@@ -386,7 +386,7 @@ class FusedStepTest {
   void theViewsOfClosedArraysAreNotReused() throws InterruptedException {
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(53);
-    Map<String, Object> params = manyLeaves(r, 200);
+    Map<String, Object> params = manyLeaves(r, 200, 4);
     OptState state = tx.init(params);
     Map<String, Object> refParams = deepCopy(params);
     OptState refState = tx.init(refParams);
@@ -429,15 +429,6 @@ class FusedStepTest {
       }
     }
     return leaves;
-  }
-
-  /** {@code count} float32 leaves of 1 to 4 elements. */
-  private static Map<String, Object> manyLeaves(Random r, int count) {
-    Map<String, Object> params = new TreeMap<>();
-    for (int i = 0; i < count; i++) {
-      params.put(String.format("w%03d", i), Arrays32.random(r, 1, 1 + i % 4));
-    }
-    return params;
   }
 
   @Test
@@ -484,10 +475,7 @@ class FusedStepTest {
   void everyDonatedArrayOfManyLeavesIsReleased() {
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(43);
-    Map<String, Object> params = new TreeMap<>();
-    for (int i = 0; i < 3000; i++) {
-      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 5));
-    }
+    Map<String, Object> params = manyLeaves(r, 3000, 5);
     OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
     Map<String, Object> grads = Arrays32.randomLike(r, params);
     OptimizerStep<Map<String, Object>> second = Optax.stepDonating(tx, first.params(), first.state(), grads);
@@ -524,10 +512,7 @@ class FusedStepTest {
   void manyLeavesDonatedStepAfterStepGiveTheReferenceBits() {
     GradientTransformation tx = chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-2)));
     Random r = new Random(47);
-    Map<String, Object> params = new TreeMap<>();
-    for (int i = 0; i < 2500; i++) {
-      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 7));
-    }
+    Map<String, Object> params = manyLeaves(r, 2500, 7);
     Map<String, Object> refParams = deepCopy(params);
     OptState refState = tx.init(refParams);
     OptimizerStep<Map<String, Object>> step = new OptimizerStep<>(params, tx.init(params));
@@ -567,10 +552,7 @@ class FusedStepTest {
   void gradientsThatAreAnotherSlabsArraysStayReadableWhenDonating() {
     GradientTransformation tx = adam(1e-2);
     Random r = new Random(53);
-    Map<String, Object> params = new TreeMap<>();
-    for (int i = 0; i < 2000; i++) {
-      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % 6));
-    }
+    Map<String, Object> params = manyLeaves(r, 2000, 6);
     OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
     Map<String, Object> separate = Arrays32.randomLike(r, params);
     Map<String, Object> grads = Optax.step(sgd(0.0), separate, sgd(0.0).init(separate), separate).params();
@@ -696,6 +678,15 @@ class FusedStepTest {
   // ---- helpers ----
 
   /** True when every array of {@code tree} lives in the optimizer's pooled memory (the step was fused). */
+  /** {@code leaves} float32 vectors keyed {@code w0000, w0001, ...}, leaf {@code i} of length {@code 1 + i % lengths}. */
+  static Map<String, Object> manyLeaves(Random r, int leaves, int lengths) {
+    Map<String, Object> params = new TreeMap<>();
+    for (int i = 0; i < leaves; i++) {
+      params.put(String.format("w%04d", i), Arrays32.random(r, 1, 1 + i % lengths));
+    }
+    return params;
+  }
+
   static boolean pooled(Object tree) {
     return PyTrees.all((INDArray a) -> a.data().pointer() instanceof LeafPointer, tree);
   }
