@@ -3,7 +3,7 @@
  * an optional clip by a known global norm, adam (optionally Nesterov), optional decayed weights, up
  * to four scales, then p + u. Each element gets the float32 operations of the Java array kernels in
  * the same order (no contraction into FMA, no reassociation), so the results are the same bits; the
- * loop is vectorized for AVX-512 or AVX2 where the CPU has them (choose_dispatch) and for SSE2 otherwise.
+ * loop is vectorized for AVX-512 or AVX2 where the CPU has them (runs_here) and for SSE2 otherwise.
  *
  * In and out pointers may be the same memory (a donated step): element i is read before it is
  * written and no other element is touched, so there is no dependence between iterations (ivdep).
@@ -78,20 +78,48 @@ static void dispatch_sse2(DISPATCH_ARGS) { DISPATCH_BODY }
 
 typedef void (*dispatch_fn)(DISPATCH_ARGS);
 
+/* The loops, narrowest first (NativeKernels.LOOPS). */
+enum { LOOP_SSE2, LOOP_AVX2, LOOP_AVX512, LOOPS };
+static const dispatch_fn LOOP_FNS[LOOPS] = {dispatch_sse2, dispatch_avx2, dispatch_avx512};
+
 /*
- * The widest loop worth running here. AVX-512 only from its second generation on (with VBMI2: Ice
- * Lake, Zen 4 and later), which runs it without the first generation's lower clock: on a Zen 5 the
- * 512-bit loop takes half the time of the 256-bit one on data in cache (its three divisions and
- * square root per element are the limit). On the first (Skylake-SP, Cascade Lake) a 512-bit
- * division or square root does no more per cycle than a 256-bit one, at that lower clock.
+ * Whether this CPU runs the loop, and it is worth running. AVX-512 only from its second generation
+ * on (with VBMI2: Ice Lake, Zen 4 and later), which runs it without the first generation's lower
+ * clock: on a Zen 5 the 512-bit loop takes half the time of the 256-bit one on data in cache (its
+ * three divisions and square root per element are the limit). On the first (Skylake-SP, Cascade
+ * Lake) a 512-bit division or square root does no more per cycle than a 256-bit one, at that lower
+ * clock.
  */
-static dispatch_fn choose_dispatch(void) {
+static int runs_here(int loop) {
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")
-      && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi2")) {
-    return dispatch_avx512;
+  switch (loop) {
+    case LOOP_SSE2: return 1;
+    case LOOP_AVX2: return __builtin_cpu_supports("avx2");
+    case LOOP_AVX512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+          && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+          && __builtin_cpu_supports("avx512vbmi2");
+    default: return 0;
   }
-  return __builtin_cpu_supports("avx2") ? dispatch_avx2 : dispatch_sse2;
+}
+
+static int widest_loop(void) {
+  int loop = LOOPS - 1;
+  while (!runs_here(loop)) loop--;
+  return loop;
+}
+
+/* The loop in use: the widest this CPU runs, unless a test chose another (useLoop). */
+static dispatch_fn dispatch;
+
+JNIEXPORT jint JNICALL Java_org_pytree4j_optim_NativeKernels_widestLoop(JNIEnv *env, jclass cls) {
+  return widest_loop();
+}
+
+JNIEXPORT jboolean JNICALL Java_org_pytree4j_optim_NativeKernels_useLoop(JNIEnv *env, jclass cls, jint loop) {
+  if (loop < 0 || loop >= LOOPS || !runs_here(loop)) return JNI_FALSE;
+  __atomic_store_n(&dispatch, LOOP_FNS[loop], __ATOMIC_RELAXED);
+  return JNI_TRUE;
 }
 
 /* One run of the run table: where its inputs lie, and where it starts in the output slabs. */
@@ -120,8 +148,11 @@ static inline void prefetch_run(const jlong *run) {
 JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChainRuns(
     JNIEnv *env, jclass cls, jlongArray table, jint count, jlong mu_out, jlong nu_out, jlong p_out, jint flags,
     jint scales, jfloatArray coefficients) {
-  static dispatch_fn dispatch;
-  if (dispatch == NULL) dispatch = choose_dispatch();
+  dispatch_fn loop = __atomic_load_n(&dispatch, __ATOMIC_RELAXED);
+  if (loop == NULL) {
+    loop = LOOP_FNS[widest_loop()];
+    __atomic_store_n(&dispatch, loop, __ATOMIC_RELAXED);
+  }
   float c[C_COUNT];
   jlong runs[RUNS_AT_ONCE * RUN_LONGS];
   (*env)->GetFloatArrayRegion(env, coefficients, 0, C_COUNT, c);
@@ -133,7 +164,7 @@ JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChainRuns(
       if (r + PREFETCH_RUNS < here) prefetch_run(runs + (r + PREFETCH_RUNS) * RUN_LONGS);
       const jlong *run = runs + r * RUN_LONGS;
       long at = run[R_AT];
-      dispatch((const float *)(intptr_t)run[R_GRADS], (const float *)(intptr_t)run[R_MU_IN],
+      loop((const float *)(intptr_t)run[R_GRADS], (const float *)(intptr_t)run[R_MU_IN],
                (const float *)(intptr_t)run[R_NU_IN], (float *)(intptr_t)mu_out + at, (float *)(intptr_t)nu_out + at,
                (const float *)(intptr_t)run[R_PARAMS_IN], (float *)(intptr_t)p_out + at, (int)run[R_LENGTH], c, flags,
                scales);

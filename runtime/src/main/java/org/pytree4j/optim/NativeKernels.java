@@ -42,6 +42,18 @@ final class NativeKernels {
   private static native void adamChainRuns(long[] table, int count, long muOut, long nuOut, long paramsOut,
       int flags, int scales, float[] coefficients);
 
+  /** The kernel's loops, narrowest first: SSE2, AVX2, and AVX-512 of its second generation (see adam_chain.c). */
+  static final int LOOPS = 3;
+
+  /** The loop the kernel runs unless told otherwise: the widest this CPU runs well. */
+  static native int widestLoop();
+
+  /**
+   * Makes the kernel run loop {@code loop} from now on, so that tests can compare every loop this CPU
+   * has with the array kernels; false (and nothing changed) when this CPU does not run it.
+   */
+  static native boolean useLoop(int loop);
+
   /**
    * The runs of one native call: for each, where its gradients, moments and params lie and where it
    * starts in the output slabs. A pass over many small leaves makes one call per part, not one per

@@ -8,16 +8,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The native adam kernel: where it is used, and the array kernels' bits on awkward values. */
+/**
+ * The native adam kernel: where it is used, and the array kernels' bits on awkward values, from
+ * each of its loops (SSE2, AVX2, AVX-512) this CPU runs.
+ */
 class NativeKernelsTest {
   private static final ScaleByAdam.Coefficients ADAM =
       new ScaleByAdam.Coefficients(0.9, 0.999, 1e-8, 0, 0.271, 0.002998, 0.3439, false);
+  private static final String[] LOOP_NAMES = {"SSE2", "AVX2", "AVX-512"};
+
+  /** Runs the kernel's loop {@code loop} in this test, or skips the test when this CPU does not run it. */
+  private static void useLoop(int loop) {
+    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+    Assumptions.assumeTrue(NativeKernels.useLoop(loop), "this CPU does not run the " + LOOP_NAMES[loop] + " loop");
+  }
+
+  @AfterEach
+  void backToTheWidestLoop() {
+    if (NativeKernels.AVAILABLE) {
+      assertTrue(NativeKernels.useLoop(NativeKernels.widestLoop()));
+    }
+  }
+
+  @Test
+  void theNarrowestLoopRunsEverywhereAndNoLoopBeyondTheWidest() {
+    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+    assertTrue(NativeKernels.useLoop(0), "SSE2");
+    assertEquals(false, NativeKernels.useLoop(NativeKernels.LOOPS), "a loop number past the last");
+    assertEquals(false, NativeKernels.useLoop(-1), "a negative loop number");
+    for (int loop = 0; loop < NativeKernels.LOOPS; loop++) {
+      assertEquals(loop <= NativeKernels.widestLoop(), NativeKernels.useLoop(loop), LOOP_NAMES[loop]);
+    }
+  }
 
   @Test
   void theLibraryLoadsWhereTheBuildMadeIt() {
@@ -45,9 +76,10 @@ class NativeKernelsTest {
   }
 
   /** Zeros of both signs, subnormals, huge values, infinities and NaN, for every kind of program. */
-  @Test
-  void everyProgramGivesTheArrayKernelsBitsOnAwkwardValues() {
-    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+  @ParameterizedTest(name = "loop {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void everyProgramGivesTheArrayKernelsBitsOnAwkwardValues(int loop) {
+    useLoop(loop);
     Random r = new Random(3);
     int n = 1_000 + 7;
     float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_NORMAL / 3, 1e-30f, 3e38f, -3e38f,
@@ -72,9 +104,10 @@ class NativeKernelsTest {
    * A table of many short runs, each from arrays of its own (as a pass over many small leaves makes
    * it), more than the kernel copies out of the table at a time: every run lands at its own start.
    */
-  @Test
-  void manyRunsFromSeparateArraysLandAtTheirStarts() {
-    Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
+  @ParameterizedTest(name = "loop {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void manyRunsFromSeparateArraysLandAtTheirStarts(int loop) {
+    useLoop(loop);
     Random r = new Random(5);
     int runs = 700;
     int[] starts = new int[runs + 1];
