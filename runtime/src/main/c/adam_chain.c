@@ -165,9 +165,9 @@ JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChainRuns(
       const jlong *run = runs + r * RUN_LONGS;
       long at = run[R_AT];
       loop((const float *)(intptr_t)run[R_GRADS], (const float *)(intptr_t)run[R_MU_IN],
-               (const float *)(intptr_t)run[R_NU_IN], (float *)(intptr_t)mu_out + at, (float *)(intptr_t)nu_out + at,
-               (const float *)(intptr_t)run[R_PARAMS_IN], (float *)(intptr_t)p_out + at, (int)run[R_LENGTH], c, flags,
-               scales);
+           (const float *)(intptr_t)run[R_NU_IN], (float *)(intptr_t)mu_out + at, (float *)(intptr_t)nu_out + at,
+           (const float *)(intptr_t)run[R_PARAMS_IN], (float *)(intptr_t)p_out + at, (int)run[R_LENGTH], c, flags,
+           scales);
     }
   }
 }

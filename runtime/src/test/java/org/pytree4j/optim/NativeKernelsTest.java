@@ -1,6 +1,7 @@
 package org.pytree4j.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,8 +44,8 @@ class NativeKernelsTest {
   void theNarrowestLoopRunsEverywhereAndNoLoopBeyondTheWidest() {
     Assumptions.assumeTrue(NativeKernels.AVAILABLE, "the native kernel is built on linux-x86_64 with gcc");
     assertTrue(NativeKernels.useLoop(0), "SSE2");
-    assertEquals(false, NativeKernels.useLoop(NativeKernels.LOOPS), "a loop number past the last");
-    assertEquals(false, NativeKernels.useLoop(-1), "a negative loop number");
+    assertFalse(NativeKernels.useLoop(NativeKernels.LOOPS), "a loop number past the last");
+    assertFalse(NativeKernels.useLoop(-1), "a negative loop number");
     for (int loop = 0; loop < NativeKernels.LOOPS; loop++) {
       assertEquals(loop <= NativeKernels.widestLoop(), NativeKernels.useLoop(loop), LOOP_NAMES[loop]);
     }
