@@ -1,5 +1,5 @@
 /*
- * The fused adam step of pytree4j (org.pytree4j.optim.NativeKernels) in one pass over native memory:
+ * The fused adam step of pytree4j (org.pytree4j.optim.kernels.NativeKernels) in one pass over native memory:
  * an optional clip by a known global norm, adam (optionally Nesterov), optional decayed weights, up
  * to four scales, then p + u. Each element gets the float32 operations of the Java array kernels in
  * the same order (no contraction into FMA, no reassociation), so the results are the same bits; the
@@ -109,17 +109,12 @@ static int widest_loop(void) {
   return loop;
 }
 
-/* The loop in use: the widest this CPU runs, unless a test chose another (useLoop). */
-static dispatch_fn dispatch;
-
-JNIEXPORT jint JNICALL Java_org_pytree4j_optim_NativeKernels_widestLoop(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_org_pytree4j_optim_kernels_NativeKernels_widestLoop(JNIEnv *env, jclass cls) {
   return widest_loop();
 }
 
-JNIEXPORT jboolean JNICALL Java_org_pytree4j_optim_NativeKernels_useLoop(JNIEnv *env, jclass cls, jint loop) {
-  if (loop < 0 || loop >= LOOPS || !runs_here(loop)) return JNI_FALSE;
-  __atomic_store_n(&dispatch, LOOP_FNS[loop], __ATOMIC_RELAXED);
-  return JNI_TRUE;
+JNIEXPORT jboolean JNICALL Java_org_pytree4j_optim_kernels_NativeKernels_runsHere(JNIEnv *env, jclass cls, jint loop) {
+  return runs_here(loop) ? JNI_TRUE : JNI_FALSE;
 }
 
 /* One run of the run table: where its inputs lie, and where it starts in the output slabs. */
@@ -141,18 +136,15 @@ static inline void prefetch_run(const jlong *run) {
 }
 
 /*
- * Every run of the table (RUN_LONGS longs each) through the program: the inputs where the run says,
- * the outputs at the run's start in the whole output slabs. One call per part of the pass, however
- * many leaves it covers.
+ * Every run of the table (RUN_LONGS longs each) through the program with loop loop_index (one this
+ * CPU runs; the caller checked): the inputs where the run says, the outputs at the run's start in the
+ * whole output slabs. One call per part of the pass, however many leaves it covers.
  */
-JNIEXPORT void JNICALL Java_org_pytree4j_optim_NativeKernels_adamChainRuns(
+JNIEXPORT void JNICALL Java_org_pytree4j_optim_kernels_NativeKernels_adamChainRuns(
     JNIEnv *env, jclass cls, jlongArray table, jint count, jlong mu_out, jlong nu_out, jlong p_out, jint flags,
-    jint scales, jfloatArray coefficients) {
-  dispatch_fn loop = __atomic_load_n(&dispatch, __ATOMIC_RELAXED);
-  if (loop == NULL) {
-    loop = LOOP_FNS[widest_loop()];
-    __atomic_store_n(&dispatch, loop, __ATOMIC_RELAXED);
-  }
+    jint scales, jfloatArray coefficients, jint loop_index) {
+  if (loop_index < 0 || loop_index >= LOOPS || !runs_here(loop_index)) loop_index = widest_loop();
+  dispatch_fn loop = LOOP_FNS[loop_index];
   float c[C_COUNT];
   jlong runs[RUNS_AT_ONCE * RUN_LONGS];
   (*env)->GetFloatArrayRegion(env, coefficients, 0, C_COUNT, c);

@@ -22,7 +22,7 @@ abstract class AbstractTransformation implements GradientTransformationExtraArgs
   abstract UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs);
 
   /**
-   * This update as elementwise stages for a fused step ({@link FusedStep}), for inputs that passed
+   * This update as elementwise ops for a fused step ({@link FusedPart}), for inputs that passed
    * {@link #check}; null when it cannot be fused (the step then runs {@link #apply}). Computes nothing.
    */
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {

@@ -5,6 +5,7 @@ import static org.pytree4j.optim.Hyperparam.WEIGHT_DECAY;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.optim.kernels.DecayOp;
 import org.pytree4j.optim.schedule.Schedule;
 
 /**
@@ -66,7 +67,7 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
     if (mask != null) {
       return applyPart(masked(), true, updates, state, params, extraArgs);
     }
-    double weightDecay = constant(WEIGHT_DECAY);
+    DecayOp op = new DecayOp(constant(WEIGHT_DECAY));
     UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);
     List<Object> ps = u.def.flattenUpTo(params);
     Object[] out = new Object[u.size()];
@@ -76,14 +77,13 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
         INDArray p = (INDArray) ps.get(i);
         if (LeafBuffers.allFloat32(g, p)) {
           float[] gf = LeafBuffers.readFloats(g);
-          kernel(gf, LeafBuffers.readFloats(p), gf, 0, gf.length, weightDecay);
+          op.runFloat32(gf, null, LeafBuffers.readFloats(p), 0, gf.length);
           out[i] = LeafBuffers.writeFloats(gf, g.shape());
           continue;
         }
         double[] gd = LeafBuffers.read(g);
-        double[] od = new double[gd.length];
-        kernel(gd, LeafBuffers.read(p), od, 0, gd.length, weightDecay);
-        out[i] = LeafBuffers.write(od, g.shape(), FloatTypes.promote(g.dataType(), p.dataType()));
+        op.runFloat64(gd, null, LeafBuffers.read(p), 0, gd.length);
+        out[i] = LeafBuffers.write(gd, g.shape(), FloatTypes.promote(g.dataType(), p.dataType()));
       }
     }
     return new UpdateResult(u.unflatten(out), state);
@@ -97,25 +97,7 @@ public final class AddDecayedWeights extends InjectableTransformation<AddDecayed
     if (mask != null) {
       return null;
     }
-    double weightDecay = constant(WEIGHT_DECAY);
-    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, p, u, 0, n, weightDecay), 0)
-        .withNative(NativeOp.decay(weightDecay))),
-        List.of(), trees -> state);
-  }
-
-  /** {@code out = g + weightDecay * p} in float32; {@code out} may be {@code g}. */
-  static void kernel(float[] g, float[] p, float[] out, int from, int to, double weightDecay) {
-    float wd = (float) weightDecay;
-    for (int i = from; i < to; i++) {
-      out[i] = g[i] + wd * p[i];
-    }
-  }
-
-  /** The per-element arithmetic: {@code out = g + weightDecay * p}. */
-  static void kernel(double[] g, double[] p, double[] out, int from, int to, double weightDecay) {
-    for (int i = from; i < to; i++) {
-      out[i] = g[i] + weightDecay * p[i];
-    }
+    return FusedPart.of(new DecayOp(constant(WEIGHT_DECAY)), state);
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.KeyPath;
 import org.pytree4j.TreeMismatchException;
+import org.pytree4j.optim.kernels.ApplyUpdatesKernel;
 
 /**
  * Optax's {@code apply_updates(params, updates)}: {@code p + u} for every leaf, cast back to the
@@ -45,28 +46,14 @@ final class ApplyUpdates {
       INDArray param = p.array(i);
       if (param != null && LeafBuffers.allFloat32(param, (INDArray) us.get(i))) {
         float[] pf = LeafBuffers.readFloats(param);
-        kernel(pf, LeafBuffers.readFloats((INDArray) us.get(i)), 0, pf.length);
+        ApplyUpdatesKernel.runFloat32(pf, LeafBuffers.readFloats((INDArray) us.get(i)), 0, pf.length);
         out[i] = LeafBuffers.writeFloats(pf, param.shape());
       } else if (param != null) {
         double[] pd = LeafBuffers.read(param);
-        kernel(pd, LeafBuffers.read((INDArray) us.get(i)), 0, pd.length);
+        ApplyUpdatesKernel.runFloat64(pd, LeafBuffers.read((INDArray) us.get(i)), 0, pd.length);
         out[i] = LeafBuffers.write(pd, param.shape(), param.dataType());
       }
     }
     return p.unflatten(out);
-  }
-
-  /** {@code p += u} in float32 (into a copy of the param). */
-  static void kernel(float[] p, float[] u, int from, int to) {
-    for (int i = from; i < to; i++) {
-      p[i] = p[i] + u[i];
-    }
-  }
-
-  /** The per-element arithmetic: {@code p += u} (into a copy of the param). */
-  static void kernel(double[] p, double[] u, int from, int to) {
-    for (int i = from; i < to; i++) {
-      p[i] += u[i];
-    }
   }
 }

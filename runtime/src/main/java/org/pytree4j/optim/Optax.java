@@ -253,12 +253,13 @@ public final class Optax {
    * array and every transformation is elementwise (adam, sgd, scale, trace, add_decayed_weights,
    * a leading clip_by_global_norm, chains and injectHyperparams of these) it runs as one fused pass
    * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
-   * otherwise it is exactly those two calls. Nothing given is modified: {@code params} and
+   * otherwise it is exactly those two calls. It runs on {@link StepEngine#defaultEngine()}, or on the
+   * engine {@code tx} is {@link StepEngine#bind bound} to. Nothing given is modified: {@code params} and
    * {@code state} keep their values. {@code grads} must have exactly the structure of {@code params};
    * an error names the first key path where they differ.
    */
   public static <P> OptimizerStep<P> step(GradientTransformation tx, P params, OptState state, Object grads) {
-    return Steps.step(tx, params, state, grads, false);
+    return StepEngine.defaultEngine().step(tx, params, state, grads);
   }
 
   /**
@@ -272,7 +273,7 @@ public final class Optax {
    * is not overwritten.
    */
   public static <P> OptimizerStep<P> stepDonating(GradientTransformation tx, P params, OptState state, Object grads) {
-    return Steps.step(tx, params, state, grads, true);
+    return StepEngine.defaultEngine().stepDonating(tx, params, state, grads);
   }
 
   /** {@code optax.safe_increment(count)} for int32 counters: {@code count + 1}, saturating at {@link Integer#MAX_VALUE}. */

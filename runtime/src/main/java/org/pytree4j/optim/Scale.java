@@ -5,6 +5,7 @@ import static org.pytree4j.optim.Hyperparam.STEP_SIZE;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.optim.kernels.ScaleOp;
 import org.pytree4j.optim.schedule.Schedule;
 import org.pytree4j.optim.schedule.StatefulSchedule;
 
@@ -61,44 +62,26 @@ public final class Scale extends InjectableTransformation<Scale> {
     if (!(state instanceof EmptyState)) {
       return null;
     }
-    double factor = constant(STEP_SIZE);
-    return new FusedPart(List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> kernel(u, u, 0, n, factor))
-        .withNative(NativeOp.scale(factor))), List.of(),
-        trees -> state);
+    return FusedPart.of(new ScaleOp(constant(STEP_SIZE)), state);
   }
 
   /** {@code factor * g} for every array leaf of checked {@code updates}; None stays None. */
   static Object scaled(Object updates, double factor) {
+    ScaleOp op = new ScaleOp(factor);
     UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);
     Object[] out = new Object[u.size()];
     for (int i = 0; i < out.length; i++) {
       INDArray g = u.array(i);
       if (g != null && LeafBuffers.allFloat32(g)) {
         float[] gf = LeafBuffers.readFloats(g);
-        kernel(gf, gf, 0, gf.length, factor);
+        op.runFloat32(gf, null, null, 0, gf.length);
         out[i] = LeafBuffers.writeFloats(gf, g.shape());
       } else if (g != null) {
         double[] gd = LeafBuffers.read(g);
-        double[] od = new double[gd.length];
-        kernel(gd, od, 0, gd.length, factor);
-        out[i] = LeafBuffers.write(od, g.shape(), g.dataType());
+        op.runFloat64(gd, null, null, 0, gd.length);
+        out[i] = LeafBuffers.write(gd, g.shape(), g.dataType());
       }
     }
     return u.unflatten(out);
-  }
-
-  /** {@code out = factor * g} in float32 ({@code factor} rounded once); {@code out} may be {@code g}. */
-  static void kernel(float[] g, float[] out, int from, int to, double factor) {
-    float f = (float) factor;
-    for (int i = from; i < to; i++) {
-      out[i] = g[i] * f;
-    }
-  }
-
-  /** The per-element arithmetic: {@code out = factor * g}. */
-  static void kernel(double[] g, double[] out, int from, int to, double factor) {
-    for (int i = from; i < to; i++) {
-      out[i] = factor * g[i];
-    }
   }
 }

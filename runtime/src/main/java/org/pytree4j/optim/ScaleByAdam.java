@@ -10,11 +10,12 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.KeyPath;
+import org.pytree4j.optim.kernels.AdamOp;
 import org.pytree4j.optim.schedule.Schedule;
 
 /**
  * Optax's {@code scale_by_adam(b1=0.9, b2=0.999, eps=1e-8, eps_root=0.0, mu_dtype=None, *, nesterov=False)}.
- * With {@code t = count + 1} (saturating), per element:
+ * With {@code t = count + 1} (saturating), per element ({@link AdamOp}):
  * <pre>
  *   mu = (1 - b1) g + b1 mu            nu = (1 - b2) g^2 + b2 nu
  *   mu_hat = mu / (1 - b1^t)           (nesterov: b1 mu / (1 - b1^(t+1)) + (1 - b1) g / (1 - b1^t))
@@ -114,7 +115,7 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
     List<Object> mus = u.def.flattenUpTo(s.mu());
     List<Object> nus = u.def.flattenUpTo(s.nu());
     int count = Numerics.safeIncrement(s.count());
-    Coefficients c = coefficients(count);
+    AdamOp op = op(count);
     Object[] out = new Object[u.size()];
     Object[] newMu = new Object[u.size()];
     Object[] newNu = new Object[u.size()];
@@ -129,9 +130,8 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
         float[] gf = LeafBuffers.readFloats(g);
         float[] mf = LeafBuffers.readFloats(mu);
         float[] nf = LeafBuffers.readFloats(nu);
-        float[] of = new float[gf.length];
-        kernel(gf, mf, nf, of, 0, gf.length, c);
-        out[i] = LeafBuffers.writeFloats(of, g.shape());
+        op.runFloat32(gf, new float[][] {mf, nf}, null, 0, gf.length);
+        out[i] = LeafBuffers.writeFloats(gf, g.shape());
         newMu[i] = LeafBuffers.writeFloats(mf, g.shape());
         newNu[i] = LeafBuffers.writeFloats(nf, g.shape());
         continue;
@@ -139,11 +139,10 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
       double[] gd = LeafBuffers.read(g);
       double[] md = LeafBuffers.read(mu);
       double[] nd = LeafBuffers.read(nu);
-      double[] od = new double[gd.length];
-      kernel(gd, md, nd, od, 0, gd.length, c);
+      op.runFloat64(gd, new double[][] {md, nd}, null, 0, gd.length);
       DataType muType = FloatTypes.promote(g.dataType(), mu.dataType());
       DataType nuType = FloatTypes.promote(g.dataType(), nu.dataType());
-      out[i] = LeafBuffers.write(od, g.shape(), FloatTypes.promote(muType, nuType));
+      out[i] = LeafBuffers.write(gd, g.shape(), FloatTypes.promote(muType, nuType));
       newMu[i] = LeafBuffers.write(md, g.shape(), muDtype != null ? muDtype : muType);
       newNu[i] = LeafBuffers.write(nd, g.shape(), nu.dataType());
     }
@@ -157,80 +156,17 @@ public final class ScaleByAdam extends InjectableTransformation<ScaleByAdam> {
     }
     ScaleByAdamState s = (ScaleByAdamState) state;
     int count = Numerics.safeIncrement(s.count());
-    Coefficients c = coefficients(count);
-    DirectKernels direct = DirectKernels.INSTANCE;
-    return new FusedPart(List.of(FusedPart.Stage.of((u, st, p, n) -> kernel(u, st[0], st[1], u, 0, n, c), 2,
-            direct == null ? null : (u, in, out, at, n) -> direct.adam(u, in[0], in[1], out[0], out[1], at, n, c))
-            .withNative(NativeOp.adam(c))),
-        List.of(s.mu(), s.nu()), trees -> new ScaleByAdamState(count, trees.get(0), trees.get(1)));
+    return FusedPart.of(op(count), List.of(s.mu(), s.nu()),
+        trees -> new ScaleByAdamState(count, trees.get(0), trees.get(1)));
   }
 
-  /** The scalars of one step {@code t} (the incremented count). */
-  Coefficients coefficients(int t) {
+  /** The per-element step {@code t} (the incremented count): Optax's bias corrections for it. */
+  AdamOp op(int t) {
     double b1 = constant(B1);
     double b2 = constant(B2);
-    return new Coefficients(b1, b2, constant(EPS), constant(EPS_ROOT),
+    return new AdamOp(b1, b2, constant(EPS), constant(EPS_ROOT),
         1 - Math.pow(b1, t), 1 - Math.pow(b2, t), 1 - Math.pow(b1, Numerics.safeIncrement(t)), nesterov);
   }
-
-  /**
-   * The per-element arithmetic of one Adam step: reads {@code g}, {@code mu}, {@code nu}; writes
-   * the new moments back into {@code mu}, {@code nu} (these are copies) and the update into {@code out}.
-   */
-  static void kernel(double[] g, double[] mu, double[] nu, double[] out, int from, int to, Coefficients c) {
-    double b1 = c.b1;
-    double b2 = c.b2;
-    for (int i = from; i < to; i++) {
-      double gi = g[i];
-      double m = (1 - b1) * gi + b1 * mu[i];
-      double v = (1 - b2) * (gi * gi) + b2 * nu[i];
-      double mHat = c.nesterov ? b1 * (m / c.bc1Next) + (1 - b1) * (gi / c.bc1) : m / c.bc1;
-      double vHat = v / c.bc2;
-      out[i] = mHat / (Math.sqrt(vHat + c.epsRoot) + c.eps);
-      mu[i] = m;
-      nu[i] = v;
-    }
-  }
-
-  /**
-   * The same step in float32 arithmetic, as Optax computes float32 leaves: the scalars are rounded to
-   * float32 once and every operation rounds to float32. {@code out} may be {@code g} (same index read first).
-   */
-  static void kernel(float[] g, float[] mu, float[] nu, float[] out, int from, int to, Coefficients c) {
-    float b1 = (float) c.b1;
-    float b2 = (float) c.b2;
-    float oneMinusB1 = (float) (1 - c.b1);
-    float oneMinusB2 = (float) (1 - c.b2);
-    float bc1 = (float) c.bc1;
-    float bc2 = (float) c.bc2;
-    float eps = (float) c.eps;
-    float epsRoot = (float) c.epsRoot;
-    if (c.nesterov) {
-      float bc1Next = (float) c.bc1Next;
-      for (int i = from; i < to; i++) {
-        float gi = g[i];
-        float m = oneMinusB1 * gi + b1 * mu[i];
-        float v = oneMinusB2 * (gi * gi) + b2 * nu[i];
-        mu[i] = m;
-        nu[i] = v;
-        float mHat = b1 * (m / bc1Next) + oneMinusB1 * (gi / bc1);
-        out[i] = mHat / ((float) Math.sqrt(v / bc2 + epsRoot) + eps);
-      }
-      return;
-    }
-    for (int i = from; i < to; i++) {
-      float gi = g[i];
-      float m = oneMinusB1 * gi + b1 * mu[i];
-      float v = oneMinusB2 * (gi * gi) + b2 * nu[i];
-      mu[i] = m;
-      nu[i] = v;
-      out[i] = (m / bc1) / ((float) Math.sqrt(v / bc2 + epsRoot) + eps);
-    }
-  }
-
-  /** {@code bc1 = 1 - b1^t}, {@code bc2 = 1 - b2^t}, {@code bc1Next = 1 - b1^(t+1)}. */
-  record Coefficients(double b1, double b2, double eps, double epsRoot, double bc1, double bc2, double bc1Next,
-      boolean nesterov) {}
 
   @Override
   String staticsString() {

@@ -1,6 +1,7 @@
 package org.pytree4j.optim;
 
 import java.util.Map;
+import org.pytree4j.optim.kernels.ScaleOp;
 import org.pytree4j.optim.schedule.Schedule;
 
 /**
@@ -39,10 +40,7 @@ public final class ScaleBySchedule extends AbstractTransformation {
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
     int count = ((ScaleByScheduleState) state).count();
     double stepSize = stepSizeFn.value(count);
-    ScaleByScheduleState next = new ScaleByScheduleState(Numerics.safeIncrement(count));
-    return new FusedPart(java.util.List.of(FusedPart.Stage.onUpdates((u, s, p, n) -> Scale.kernel(u, u, 0, n, stepSize))
-        .withNative(NativeOp.scale(stepSize))),
-        java.util.List.of(), trees -> next);
+    return FusedPart.of(new ScaleOp(stepSize), new ScaleByScheduleState(Numerics.safeIncrement(count)));
   }
 
   @Override

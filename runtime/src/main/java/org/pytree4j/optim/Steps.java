@@ -3,18 +3,25 @@ package org.pytree4j.optim;
 import java.util.Map;
 import java.util.Objects;
 import org.pytree4j.PyTrees;
+import org.pytree4j.optim.engine.Engine;
+import org.pytree4j.optim.engine.FusedOutcome;
 
-/** {@link Optax#step}: the fused step when it applies, otherwise {@code update} then {@code applyUpdates}. */
+/** {@link StepEngine#step}: the fused step when it applies, otherwise {@code update} then {@code applyUpdates}. */
 final class Steps {
   private Steps() {}
 
-  static <P> OptimizerStep<P> step(GradientTransformation tx, P params, OptState state, Object grads, boolean donate) {
+  @SuppressWarnings("unchecked")
+  static <P> OptimizerStep<P> step(Engine engine, GradientTransformation tx, P params, OptState state, Object grads,
+      boolean donate) {
     Objects.requireNonNull(tx, "tx must not be null");
     if (tx instanceof AbstractTransformation known) {
-      // the fused step checks everything it relies on; anything else goes the checked way below
-      OptimizerStep<P> fused = FusedStep.tryRun(known, params, state, grads, donate);
-      if (fused != null) {
-        return fused;
+      FusedPart part = fusedPart(known, state);
+      if (part != null) {
+        // the engine checks everything it relies on; anything else goes the checked way below
+        FusedOutcome fused = engine.tryStep(part.plan(), params, state, grads, donate);
+        if (fused != null) {
+          return new OptimizerStep<>((P) fused.params(), part.newState.apply(fused.stateTrees()));
+        }
       }
     }
     // the fused step only runs on trees of one structure; here it is checked first, naming where they differ
@@ -22,16 +29,26 @@ final class Steps {
     if (tx instanceof AbstractTransformation known) {
       known.check(grads, state, params, Map.of());
     }
-    Donation.requireNotReleased(grads, "grads");
-    Donation.requireNotReleased(params, "params");
-    Donation.requireNotReleased(state, "the optimizer state");
+    engine.requireNotReleased(grads, "grads");
+    engine.requireNotReleased(params, "params");
+    engine.requireNotReleased(state, "the optimizer state");
     UpdateResult r = tx instanceof AbstractTransformation known
         ? known.apply(grads, state, params, Map.of())
         : tx.update(grads, state, params);
     P newParams = ApplyUpdates.apply(params, r.updates());
     if (donate) {
-      Donation.releaseReplaced(params, state, grads, newParams, r.state());
+      engine.releaseReplaced(params, state, grads, newParams, r.state());
     }
     return new OptimizerStep<>(newParams, r.state());
+  }
+
+  /** {@code tx}'s update as elementwise ops, or null when it has none (or its state does not fit: the checks name that). */
+  private static FusedPart fusedPart(AbstractTransformation tx, OptState state) {
+    try {
+      return tx.fuse(state, Map.of());
+    } catch (RuntimeException notFusable) {
+      // a state of the wrong type, a bad hyperparameter ...: the reference's check names it
+      return null;
+    }
   }
 }

@@ -7,10 +7,11 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.KeyPath;
+import org.pytree4j.optim.kernels.TraceOp;
 import org.pytree4j.optim.schedule.Schedule;
 
 /**
- * Optax's {@code trace(decay, nesterov=False, accumulator_dtype=None)}: momentum. Per element:
+ * Optax's {@code trace(decay, nesterov=False, accumulator_dtype=None)}: momentum. Per element ({@link TraceOp}):
  * <pre>
  *   trace = g + decay * trace
  *   u = trace                          (nesterov: u = g + decay * trace)
@@ -70,7 +71,7 @@ public final class Trace extends InjectableTransformation<Trace> {
   UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
     UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);
     List<Object> traces = u.def.flattenUpTo(((TraceState) state).trace());
-    double decay = constant(DECAY);
+    TraceOp op = new TraceOp(constant(DECAY), nesterov);
     Object[] out = new Object[u.size()];
     Object[] newTrace = new Object[u.size()];
     for (int i = 0; i < out.length; i++) {
@@ -82,17 +83,16 @@ public final class Trace extends InjectableTransformation<Trace> {
       if (LeafBuffers.allFloat32(g, t) && (accumulatorDtype == null || accumulatorDtype == DataType.FLOAT)) {
         float[] gf = LeafBuffers.readFloats(g);
         float[] tf = LeafBuffers.readFloats(t);
-        kernel(gf, tf, gf, 0, gf.length, decay, nesterov);
+        op.runFloat32(gf, new float[][] {tf}, null, 0, gf.length);
         out[i] = LeafBuffers.writeFloats(gf, g.shape());
         newTrace[i] = LeafBuffers.writeFloats(tf, g.shape());
         continue;
       }
       double[] gd = LeafBuffers.read(g);
       double[] td = LeafBuffers.read(t);
-      double[] od = new double[gd.length];
-      kernel(gd, td, od, 0, gd.length, decay, nesterov);
+      op.runFloat64(gd, new double[][] {td}, null, 0, gd.length);
       DataType type = FloatTypes.promote(g.dataType(), t.dataType());
-      out[i] = LeafBuffers.write(od, g.shape(), type);
+      out[i] = LeafBuffers.write(gd, g.shape(), type);
       newTrace[i] = LeafBuffers.write(td, g.shape(), accumulatorDtype != null ? accumulatorDtype : type);
     }
     return new UpdateResult(u.unflatten(out), new TraceState(u.unflatten(newTrace)));
@@ -103,31 +103,8 @@ public final class Trace extends InjectableTransformation<Trace> {
     if (accumulatorDtype != null && accumulatorDtype != DataType.FLOAT) {
       return null;
     }
-    double decay = constant(DECAY);
-    DirectKernels direct = DirectKernels.INSTANCE;
-    return new FusedPart(List.of(FusedPart.Stage.of((u, s, p, n) -> kernel(u, s[0], u, 0, n, decay, nesterov), 1,
-            direct == null ? null : (u, in, out, at, n) -> direct.trace(u, in[0], out[0], at, n, decay, nesterov))),
-        List.of(((TraceState) state).trace()), trees -> new TraceState(trees.get(0)));
-  }
-
-  /** The same in float32; {@code out} may be {@code g}. */
-  static void kernel(float[] g, float[] trace, float[] out, int from, int to, double decay, boolean nesterov) {
-    float d = (float) decay;
-    for (int i = from; i < to; i++) {
-      float gi = g[i];
-      float t = gi + d * trace[i];
-      trace[i] = t;
-      out[i] = nesterov ? gi + d * t : t;
-    }
-  }
-
-  /** The per-element arithmetic: the new trace goes back into {@code trace} (a copy), the update into {@code out}. */
-  static void kernel(double[] g, double[] trace, double[] out, int from, int to, double decay, boolean nesterov) {
-    for (int i = from; i < to; i++) {
-      double t = g[i] + decay * trace[i];
-      out[i] = nesterov ? g[i] + decay * t : t;
-      trace[i] = t;
-    }
+    return FusedPart.of(new TraceOp(constant(DECAY), nesterov), List.of(((TraceState) state).trace()),
+        trees -> new TraceState(trees.get(0)));
   }
 
   @Override

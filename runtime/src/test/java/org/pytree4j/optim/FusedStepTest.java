@@ -23,6 +23,7 @@ import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pytree4j.PyTrees;
 import org.pytree4j.examples.Dense;
+import org.pytree4j.optim.engine.Engine;
+import org.pytree4j.optim.engine.EngineStats;
+import org.pytree4j.optim.kernels.DirectKernels;
+import org.pytree4j.optim.kernels.NativeKernels;
 
 /**
  * The fused step ({@link Optax#step}) against the unfused reference ({@code tx.update} then
@@ -77,7 +82,7 @@ class FusedStepTest {
     p.put("dense", new Dense(Arrays32.random(r, 1, 3, 5), Arrays32.random(r, 1, 1)));
     p.put("list", List.of(Arrays32.random(r, 1, 1023), Arrays32.random(r, 1, 1025), Arrays32.random(r, 1, 4097)));
     p.put("scalar", Arrays32.scalar(0.75));
-    p.put("big", Arrays32.random(r, 1, 5 * FusedStep.PIECE + 1_001));
+    p.put("big", Arrays32.random(r, 1, 5 * Engine.PIECE + 1_001));
     return p;
   }
 
@@ -116,11 +121,11 @@ class FusedStepTest {
     for (int step = 0; step < 4; step++) {
       grads.add(Arrays32.randomLike(r, start));
     }
-    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false, false);
-    long directBefore = BlockPasses.DIRECT_PASSES.get();
-    List<OptimizerStep<Map<String, Object>>> direct = run(tx, start, grads, true, false, false);
-    long directPasses = BlockPasses.DIRECT_PASSES.get() - directBefore;
-    List<OptimizerStep<Map<String, Object>>> directDonating = run(tx, start, grads, true, false, true);
+    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false, false, null);
+    Stats stats = new Stats();
+    List<OptimizerStep<Map<String, Object>>> direct = run(tx, start, grads, true, false, false, stats);
+    long directPasses = stats.last.vectorPasses();
+    List<OptimizerStep<Map<String, Object>>> directDonating = run(tx, start, grads, true, false, true, null);
     boolean hasDirectForm = !name.startsWith("adamw");
     if (hasDirectForm) {
       // the first step reads the caller's arrays; from the second on everything is in slabs
@@ -145,11 +150,11 @@ class FusedStepTest {
     for (int step = 0; step < 4; step++) {
       grads.add(Arrays32.randomLike(r, start));
     }
-    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false, false);
-    long nativeBefore = BlockPasses.NATIVE_PASSES.get();
-    List<OptimizerStep<Map<String, Object>>> inNative = run(tx, start, grads, false, true, false);
-    long nativePasses = BlockPasses.NATIVE_PASSES.get() - nativeBefore;
-    List<OptimizerStep<Map<String, Object>>> nativeDonating = run(tx, start, grads, false, true, true);
+    List<OptimizerStep<Map<String, Object>>> copying = run(tx, start, grads, false, false, false, null);
+    Stats stats = new Stats();
+    List<OptimizerStep<Map<String, Object>>> inNative = run(tx, start, grads, false, true, false, stats);
+    long nativePasses = stats.last.nativePasses();
+    List<OptimizerStep<Map<String, Object>>> nativeDonating = run(tx, start, grads, false, true, true, null);
     boolean adamFamily = name.contains("adam");
     // the native pass reads the caller's arrays where they lie, so it runs from the first step on
     assertEquals(adamFamily ? grads.size() : 0, nativePasses, name + ": native passes");
@@ -162,18 +167,27 @@ class FusedStepTest {
     Arrays32.assertSameBits(copying.get(last).state(), nativeDonating.get(last).state(), name + " donated state");
   }
 
+  /** Where {@link #run} leaves the stats of the engine it ran on. */
+  private static final class Stats {
+    StepEngine.Stats last;
+  }
+
+  /** The steps on an engine of their own that may use the Vector API kernels ({@code direct}) or the native one. */
   private static List<OptimizerStep<Map<String, Object>>> run(GradientTransformation tx, Map<String, Object> params,
-      List<Map<String, Object>> grads, boolean direct, boolean inNative, boolean donate) {
-    boolean before = BlockPasses.directAllowed;
-    boolean nativeBefore = BlockPasses.nativeAllowed;
-    BlockPasses.directAllowed = direct;
-    BlockPasses.nativeAllowed = inNative;
-    try {
+      List<Map<String, Object>> grads, boolean direct, boolean inNative, boolean donate, Stats stats) {
+    EnumSet<StepEngine.Kernel> kernels = EnumSet.noneOf(StepEngine.Kernel.class);
+    if (direct) {
+      kernels.add(StepEngine.Kernel.VECTOR_API);
+    }
+    if (inNative) {
+      kernels.add(StepEngine.Kernel.NATIVE);
+    }
+    try (StepEngine engine = StepEngine.builder().kernels(kernels).build()) {
       List<OptimizerStep<Map<String, Object>>> steps = new ArrayList<>();
       OptState state = tx.init(params);
       Map<String, Object> p = donate ? deepCopy(params) : params;
       for (Map<String, Object> g : grads) {
-        OptimizerStep<Map<String, Object>> next = donate ? Optax.stepDonating(tx, p, state, g) : Optax.step(tx, p, state, g);
+        OptimizerStep<Map<String, Object>> next = donate ? engine.stepDonating(tx, p, state, g) : engine.step(tx, p, state, g);
         steps.add(donate ? null : next);
         p = next.params();
         state = next.state();
@@ -181,10 +195,10 @@ class FusedStepTest {
           steps.set(steps.size() - 1, next);
         }
       }
+      if (stats != null) {
+        stats.last = engine.stats();
+      }
       return steps;
-    } finally {
-      BlockPasses.directAllowed = before;
-      BlockPasses.nativeAllowed = nativeBefore;
     }
   }
 
@@ -229,9 +243,9 @@ class FusedStepTest {
     assertEquals('f', ((INDArray) grads.get("slice")).ordering(), "as ND4J 1.0.0-M2.1 reports it");
     OptState state = tx.init(params);
     Map<String, Object> before = deepCopy(params);
-    long copiesBefore = FusedStep.INPUT_COPIES.get();
+    long copiesBefore = defaultStats().inputCopies();
     OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
-    assertEquals(5, FusedStep.INPUT_COPIES.get() - copiesBefore,
+    assertEquals(5, defaultStats().inputCopies() - copiesBefore,
         "copied: the params f, view and t, the grads view and t; not the rows and slices");
     assertTrue(pooled(fused.params()), "the step was fused");
     UpdateResult ref = tx.update(grads, state, params);
@@ -265,11 +279,10 @@ class FusedStepTest {
     OptState state = tx.init(params);
     for (Map<String, Object> grads : List.of(slices, mixed)) {
       Map<String, Object> before = deepCopy(params);
-      long copiesBefore = FusedStep.INPUT_COPIES.get();
-      long checksBefore = LeafScan.FOREIGN_CHECKS.get();
+      EngineStats statsBefore = defaultStats();
       OptimizerStep<Map<String, Object>> fused = Optax.step(tx, params, state, grads);
-      long copies = FusedStep.INPUT_COPIES.get() - copiesBefore;
-      long checks = LeafScan.FOREIGN_CHECKS.get() - checksBefore;
+      long copies = defaultStats().inputCopies() - statsBefore.inputCopies();
+      long checks = defaultStats().foreignChecks() - statsBefore.foreignChecks();
       assertTrue(pooled(fused.params()), "the step was fused");
       if (grads == slices) {
         assertEquals(0, copies, "slices are read in place");
@@ -318,7 +331,7 @@ class FusedStepTest {
     OptimizerStep<Map<String, Object>> kept = Optax.step(tx, params, state, Arrays32.randomLike(r, params));
     Map<String, Object> keptParams = deepCopy(kept.params());
     OptState keptState = deepCopy(kept.state());
-    long reusedBefore = SlabPool.SHARED.reused();
+    long reusedBefore = defaultStats().slabsReused();
     OptimizerStep<Map<String, Object>> current = kept;
     for (int i = 0; i < 30; i++) {
       current = Optax.step(tx, current.params(), current.state(), Arrays32.randomLike(r, params));
@@ -329,11 +342,11 @@ class FusedStepTest {
     }
     Arrays32.assertSameBits(keptParams, kept.params(), "a kept state's params");
     Arrays32.assertSameBits(keptState, kept.state(), "a kept state's moments");
-    assertTrue(SlabPool.SHARED.reused() > reusedBefore, "memory of dropped states was recycled");
+    assertTrue(defaultStats().slabsReused() > reusedBefore, "memory of dropped states was recycled");
   }
 
   /**
-   * An immutable step gives every new leaf a native view ({@link NativeViews}), owned by its slab: the
+   * An immutable step gives every new leaf a native view, owned by its slab: the
    * views of dropped states come back with their memory and the next step over that memory reuses
    * them, so few are made and they do not pile up.
    */
@@ -344,8 +357,8 @@ class FusedStepTest {
     Map<String, Object> params = manyLeaves(r, 300, 4);
     Map<String, Object> grads = Arrays32.randomLike(r, params);
     OptimizerStep<Map<String, Object>> current = Optax.step(tx, params, tx.init(params), grads);
-    long liveBefore = NativeViews.live();
-    long madeBefore = NativeViews.made();
+    long liveBefore = defaultStats().viewsLive();
+    long madeBefore = defaultStats().viewsMade();
     for (int i = 0; i < 40; i++) {
       WeakReference<Object> dropped = new WeakReference<>(current.params().values().iterator().next());
       current = Optax.step(tx, current.params(), current.state(), grads);
@@ -353,8 +366,8 @@ class FusedStepTest {
         collectUntilGone(dropped);
       }
     }
-    long made = NativeViews.made() - madeBefore;
-    long grown = NativeViews.live() - liveBefore;
+    long made = defaultStats().viewsMade() - madeBefore;
+    long grown = defaultStats().viewsLive() - liveBefore;
     assertTrue(made < 15 * 3 * 300, made + " of the 36,000 views of 40 steps were made, not reused");
     assertTrue(grown < 15 * 3 * 300, grown + " views are still live");
     assertTrue(pooled(current.params()));
@@ -688,7 +701,12 @@ class FusedStepTest {
   }
 
   static boolean pooled(Object tree) {
-    return PyTrees.all((INDArray a) -> a.data().pointer() instanceof LeafPointer, tree);
+    return PyTrees.all(Engine::madeByAFusedStep, tree);
+  }
+
+  /** What the engine {@link Optax#step} runs on has counted so far. */
+  static EngineStats defaultStats() {
+    return StepEngine.defaultEngine().engine().stats();
   }
 
   static <T> T deepCopy(T tree) {

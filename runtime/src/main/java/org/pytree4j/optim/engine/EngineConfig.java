@@ -1,0 +1,52 @@
+package org.pytree4j.optim.engine;
+
+import org.pytree4j.optim.kernels.NativeKernels;
+
+/**
+ * How an {@link Engine} runs steps.
+ *
+ * @param threads the threads a step may use, the caller's included (the engine starts {@code threads - 1})
+ * @param nativeKernels whether adam chains may run in the native kernel, where it loaded
+ * @param vectorKernels whether passes may read and write slabs through the Vector API, where it is enabled
+ * @param poolBytes the memory kept for reuse, in bytes, or -1 to adapt it to the steps (see {@link SlabPool})
+ * @param nativeLoop the native kernel's loop ({@code 0 .. NativeKernels.LOOPS - 1}), or -1 for the widest this CPU runs
+ */
+public record EngineConfig(int threads, boolean nativeKernels, boolean vectorKernels, long poolBytes, int nativeLoop) {
+  /** The system property that sets the default {@code poolBytes}. */
+  public static final String POOL_BYTES_PROPERTY = "pytree4j.optim.poolBytes";
+
+  public EngineConfig {
+    if (threads < 1) {
+      throw new IllegalArgumentException("an engine needs at least one thread, not " + threads);
+    }
+    if (poolBytes == 0 || poolBytes < -1) {
+      throw new IllegalArgumentException("poolBytes must be positive, or -1 to adapt, not " + poolBytes);
+    }
+    if (nativeLoop < -1 || nativeLoop >= NativeKernels.LOOPS) {
+      throw new IllegalArgumentException("nativeLoop must be -1 or 0 .. " + (NativeKernels.LOOPS - 1) + ", not "
+          + nativeLoop);
+    }
+  }
+
+  /** Every core, every kernel that loads, the pool's default budget. */
+  public static EngineConfig defaults() {
+    return new EngineConfig(Runtime.getRuntime().availableProcessors(), true, true,
+        Long.getLong(POOL_BYTES_PROPERTY, -1), -1);
+  }
+
+  public EngineConfig withThreads(int threads) {
+    return new EngineConfig(threads, nativeKernels, vectorKernels, poolBytes, nativeLoop);
+  }
+
+  public EngineConfig withKernels(boolean nativeKernels, boolean vectorKernels) {
+    return new EngineConfig(threads, nativeKernels, vectorKernels, poolBytes, nativeLoop);
+  }
+
+  public EngineConfig withPoolBytes(long poolBytes) {
+    return new EngineConfig(threads, nativeKernels, vectorKernels, poolBytes, nativeLoop);
+  }
+
+  public EngineConfig withNativeLoop(int nativeLoop) {
+    return new EngineConfig(threads, nativeKernels, vectorKernels, poolBytes, nativeLoop);
+  }
+}
