@@ -376,7 +376,7 @@ public final class Nd4jInternals {
         }
       }
     }
-    return offsets.keySet().equals(expected) ? offsets : null;
+    return offsets.keySet().equals(expected) ? Map.copyOf(offsets) : null;
   }
 
   private static long bufferField(String field) {

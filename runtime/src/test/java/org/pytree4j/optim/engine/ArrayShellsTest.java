@@ -83,8 +83,11 @@ class ArrayShellsTest {
     INDArray b = ArrayShells.wrap(Nd4j.ones(DataType.FLOAT, shape).data(), info);
     assertSame(info.buffer(), a.shapeInfoDataBuffer());
     assertSame(a.shapeInfoDataBuffer(), b.shapeInfoDataBuffer());
-    // the cheap way (no descriptor decoded per array) is the one in use on this backend
-    assertSame(a.shape(), b.shape(), "shells share the immutable Java view of their descriptor");
+    // the cheap way (no descriptor decoded per array) is the one in use on this backend, unless the
+    // engine keeps to ND4J's public API (its constructor decodes the descriptor per array)
+    if (Nd4jInternals.ALLOWED) {
+      assertSame(a.shape(), b.shape(), "shells share the immutable Java view of their descriptor");
+    }
   }
 
   @Test
