@@ -121,6 +121,11 @@ public final class Optax {
     return new ScaleByAdam(ScaleByAdam.defaults(), null, false);
   }
 
+  /** {@code optax.scale_by_lion()} with Optax's defaults; set others with {@code .b1(..)} etc. */
+  public static ScaleByLion scaleByLion() {
+    return new ScaleByLion(ScaleByLion.defaults(), null);
+  }
+
   /** {@code optax.add_decayed_weights(weight_decay)}. */
   public static AddDecayedWeights addDecayedWeights(double weightDecay) {
     return new AddDecayedWeights(Map.of(WEIGHT_DECAY, weightDecay), null);
@@ -196,6 +201,16 @@ public final class Optax {
   /** {@code optax.nadamw(learning_rate=schedule)}. */
   public static AdamW nadamw(Schedule learningRate) {
     return new AdamW("nadamw", AdamW.defaults(learningRate), null, null, true);
+  }
+
+  /** {@code optax.lion(learning_rate)} with Optax's defaults ({@code b1=0.9, b2=0.99, weight_decay=1e-3}). */
+  public static Lion lion(double learningRate) {
+    return new Lion(Lion.defaults(learningRate), null, null);
+  }
+
+  /** {@code optax.lion(learning_rate=schedule)}. */
+  public static Lion lion(Schedule learningRate) {
+    return new Lion(Lion.defaults(learningRate), null, null);
   }
 
   /** {@code optax.sgd(learning_rate)}: no momentum. */

@@ -52,6 +52,34 @@ public final class Float64Reference {
     }
   }
 
+  /** Optax's lion: scale_by_lion(b1, b2), add_decayed_weights(weight_decay), scale_by_learning_rate. */
+  public static final class Lion {
+    public double b1 = 0.9;
+    public double b2 = 0.99;
+    public double weightDecay = 1e-3;
+    public List<double[]> mu;
+
+    /** The updates for grads {@code g}, params {@code p} and learning rate {@code lr}. */
+    public List<double[]> step(List<double[]> g, List<double[]> p, double lr) {
+      if (mu == null) {
+        mu = zeros(g);
+      }
+      List<double[]> out = new ArrayList<>();
+      for (int l = 0; l < g.size(); l++) {
+        double[] gl = g.get(l);
+        double[] m = mu.get(l);
+        double[] u = new double[gl.length];
+        for (int i = 0; i < gl.length; i++) {
+          double sign = Math.signum((1 - b1) * gl[i] + b1 * m[i]);
+          m[i] = (1 - b2) * gl[i] + b2 * m[i];
+          u[i] = -lr * (sign + weightDecay * p.get(l)[i]);
+        }
+        out.add(u);
+      }
+      return out;
+    }
+  }
+
   /** Optax's sgd: trace(momentum, nesterov) then scale(-lr). */
   public static final class Sgd {
     public double momentum;

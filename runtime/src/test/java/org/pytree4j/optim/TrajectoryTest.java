@@ -10,6 +10,7 @@ import static org.pytree4j.optim.Optax.applyUpdates;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lion;
 import static org.pytree4j.optim.Optax.nadam;
 import static org.pytree4j.optim.Optax.sgd;
 import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
@@ -95,6 +96,23 @@ class TrajectoryTest {
     Float64Reference.Adam ref = new Float64Reference.Adam();
     ref.nesterov = true;
     runAgainstReference(nadam(1e-2), (g, p) -> ref.step(g, p, 1e-2), 1.0, "nadam");
+  }
+
+  @Test
+  void lionTrajectory() {
+    Float64Reference.Lion ref = new Float64Reference.Lion();
+    ref.weightDecay = 1e-2;
+    runAgainstReference(lion(1e-3).weightDecay(1e-2), (g, p) -> ref.step(g, p, 1e-3), 1.0, "lion");
+  }
+
+  @Test
+  void lionWithOptions() {
+    Float64Reference.Lion ref = new Float64Reference.Lion();
+    ref.b1 = 0.95;
+    ref.b2 = 0.98;
+    ref.weightDecay = 0.0;
+    runAgainstReference(lion(3e-3).b1(0.95).b2(0.98).weightDecay(0.0), (g, p) -> ref.step(g, p, 3e-3), 1.0,
+        "lion(b1=0.95, b2=0.98, weight_decay=0)");
   }
 
   @Test

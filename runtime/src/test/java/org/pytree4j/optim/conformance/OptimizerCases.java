@@ -13,6 +13,7 @@ import static org.pytree4j.optim.Optax.applyUpdates;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lion;
 import static org.pytree4j.optim.Optax.masked;
 import static org.pytree4j.optim.Optax.nadam;
 import static org.pytree4j.optim.Optax.nadamw;
@@ -452,7 +453,7 @@ final class OptimizerCases {
 
   // ---- the alias cases: convergence, equivalence, docstring trajectories ----
 
-  /** The alias the case names, with its hyperparameters (learning_rate, and momentum for sgd). */
+  /** The alias the case names, with its hyperparameters (learning_rate; momentum for sgd, weight_decay for lion). */
   static Injectable alias(String name, double lr, Case c) {
     return switch (name) {
       case "adam" -> adam(lr);
@@ -460,6 +461,8 @@ final class OptimizerCases {
       case "nadam" -> nadam(lr);
       case "nadamw" -> nadamw(lr);
       case "sgd" -> c != null && c.has("hyperparameters", "momentum") ? sgd(lr, c.num("hyperparameters", "momentum")) : sgd(lr);
+      case "lion" -> c != null && c.has("hyperparameters", "weight_decay")
+          ? lion(lr).weightDecay(c.num("hyperparameters", "weight_decay")) : lion(lr);
       default -> fail("alias not translated: " + name);
     };
   }
