@@ -123,7 +123,8 @@ final class CheckpointFile {
       verifyPayload(channel, path, header);
       channel.position(HEADER_BYTES);
       try {
-        return Serialization.read(target, new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES));
+        return Serialization.read(target, new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES),
+            header.payloadLength());
       } catch (StateDecodingException e) {
         throw new CorruptCheckpointException(path, "its checksum matches but it is not a valid state: "
             + e.getMessage(), e);
