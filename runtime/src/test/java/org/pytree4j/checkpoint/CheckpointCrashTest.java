@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pytree4j.testing.ChildJvm;
 
 /**
  * Kills a saving child JVM (SIGKILL) at random moments, again and again, and checks after every kill
