@@ -139,7 +139,7 @@ final class Flattener {
    * A dict's keys (checked to be Strings) in code-point order and its values in the same order. A
    * SortedMap is read in one pass over its entries (walking a large map's nodes is a cache miss per
    * node, so each pass counts); one in String's natural order is then checked, as that order differs
-   * from code-point order for a few keys (see {@link CodePointOrder}).
+   * from code-point order for keys with surrogate pairs (see {@link CodePointOrder}).
    */
   private record DictEntries(List<String> keys, Object[] values) {
     static DictEntries of(Map<?, ?> map) {
@@ -155,13 +155,16 @@ final class Flattener {
           && (sorted.comparator() == null || sorted.comparator() == CodePointOrder.INSTANCE)) {
         String[] keys = new String[map.size()];
         Object[] values = new Object[keys.length];
+        boolean surrogatePairs = false;
         int i = 0;
         for (Map.Entry<?, ?> e : map.entrySet()) {
-          keys[i] = requireStringKey(e.getKey());
+          String key = requireStringKey(e.getKey());
+          surrogatePairs |= key.codePointCount(0, key.length()) != key.length();
+          keys[i] = key;
           values[i++] = e.getValue();
         }
         List<String> keyList = List.of(keys);
-        if (sorted.comparator() != null || CodePointOrder.isStrictlyIncreasing(keyList)) {
+        if (sorted.comparator() != null || !surrogatePairs || CodePointOrder.isStrictlyIncreasing(keyList)) {
           return new DictEntries(keyList, values);
         }
       }
@@ -180,7 +183,7 @@ final class Flattener {
     for (Object key : map.keySet()) {
       keys.add(requireStringKey(key));
     }
-    keys.sort(CodePointOrder.INSTANCE);
+    CodePointOrder.sort(keys);
     return List.copyOf(keys);
   }
 

@@ -32,6 +32,15 @@ class KeyOrderTest {
   }
 
   @Test
+  void stringsWithoutSurrogatePairsSortAsCompareToSortsThem() {
+    List<String> keys = new ArrayList<>(List.of("b", "\ufffd", "a", "\ud83d", "\ue000"));
+    List<String> byCompareTo = new ArrayList<>(keys);
+    byCompareTo.sort(null);
+    keys.sort(PyTrees.keyOrder());
+    assertEquals(byCompareTo, keys, "an unpaired surrogate is its own code point, as in Python");
+  }
+
+  @Test
   void agreesWithComparingCodePointsOnRandomStrings() {
     Random random = new Random(11);
     for (int trial = 0; trial < 20_000; trial++) {
@@ -93,9 +102,14 @@ class KeyOrderTest {
   private static String randomString(Random random) {
     StringBuilder sb = new StringBuilder();
     int length = random.nextInt(4);
-    int[] starts = {'a', 0xd700, 0xe000, 0xfff0, 0x1f600, 0x10000};
+    int[] starts = {'a', 0xd700, 0xe000, 0xfff0, 0x1f600, 0x10000, 0xd83d, 0xde00}; // the last two unpaired
     for (int i = 0; i < length; i++) {
-      sb.appendCodePoint(starts[random.nextInt(starts.length)] + random.nextInt(3));
+      int start = starts[random.nextInt(starts.length)];
+      if (Character.isSurrogate((char) start)) {
+        sb.append((char) (start + random.nextInt(3)));
+      } else {
+        sb.appendCodePoint(start + random.nextInt(3));
+      }
     }
     return sb.toString();
   }
