@@ -23,6 +23,8 @@ final class AsyncWriter {
   private final Executor executor;
   private CompletableFuture<Void> pending;
   private long pendingStep = -1;
+  /** The blocks of the last snapshot once written, for the next one (see {@link StateSnapshot}). */
+  private final java.util.List<byte[]> spareBlocks = new java.util.ArrayList<>();
 
   AsyncWriter(Path directory, Executor executor) {
     this.directory = directory;
@@ -43,6 +45,16 @@ final class AsyncWriter {
     return pending != null && !pending.isDone() ? pendingStep : -1;
   }
 
+  /** Blocks for a new snapshot; only between saves (after {@link #await}). */
+  synchronized java.util.List<byte[]> spareBlocks() {
+    return spareBlocks;
+  }
+
+  /** Returns a written snapshot's blocks for the next one. */
+  synchronized void recycle(StateSnapshot snapshot) {
+    spareBlocks.addAll(snapshot.release());
+  }
+
   /** Starts {@code task} for {@code step}; the caller has waited for the previous one. */
   synchronized void submit(long step, Task task) {
     pendingStep = step;
@@ -57,30 +69,52 @@ final class AsyncWriter {
     }, executor);
   }
 
-  /** Waits for the save in flight; throws its failure (once). */
-  synchronized void await() throws CheckpointSaveFailedException {
-    CompletableFuture<Void> last = pending;
+  /**
+   * Waits for the save in flight; throws its failure (once). Waits without holding this object's
+   * monitor, which the writer thread needs to hand back its blocks.
+   */
+  void await() throws CheckpointSaveFailedException {
+    CompletableFuture<Void> last;
+    long step;
+    synchronized (this) {
+      last = pending;
+      step = pendingStep;
+    }
     if (last == null) {
       return;
     }
     try {
       last.get();
-      pending = null;
+      clear(last);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CheckpointSaveFailedException(directory, pendingStep, e); // still in flight: asked again later
+      throw new CheckpointSaveFailedException(directory, step, e); // still in flight: asked again later
     } catch (ExecutionException e) {
-      pending = null;
-      Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-          ? c.getCause()
-          : e.getCause();
-      throw new CheckpointSaveFailedException(directory, pendingStep, cause);
+      if (clear(last)) {
+        Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+            ? c.getCause()
+            : e.getCause();
+        throw new CheckpointSaveFailedException(directory, step, cause);
+      }
     }
   }
 
+  /** Forgets {@code done} if it is still the pending save; false if another caller already did (and reported it). */
+  private synchronized boolean clear(CompletableFuture<Void> done) {
+    if (pending != done) {
+      return false;
+    }
+    pending = null;
+    return true;
+  }
+
   /** Throws the failure of a save that has finished, without waiting for one in flight. */
-  synchronized void checkForErrors() throws CheckpointSaveFailedException {
-    if (pending != null && pending.isDone()) {
+  void checkForErrors() throws CheckpointSaveFailedException {
+    boolean done;
+    synchronized (this) {
+      done = pending != null && pending.isDone();
+    }
+    if (done) {
       await();
     }
   }

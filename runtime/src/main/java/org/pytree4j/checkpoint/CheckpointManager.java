@@ -305,11 +305,12 @@ public final class CheckpointManager implements AutoCloseable {
         commit(dir, step, metadata, out -> org.pytree4j.serialization.Serialization.write(state, out));
         return true;
       }
-      StateSnapshot snapshot = StateSnapshot.of(state);
+      StateSnapshot snapshot = StateSnapshot.of(state, async.spareBlocks());
       async.submit(step, () -> {
         try {
           commit(dir, step, metadata, snapshot::writeTo);
         } finally {
+          async.recycle(snapshot);
           lock.close();
         }
       });

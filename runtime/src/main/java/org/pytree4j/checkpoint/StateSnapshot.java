@@ -9,21 +9,29 @@ import org.pytree4j.serialization.Serialization;
 /**
  * A state serialized into memory at the moment of an asynchronous save, so the background write
  * sees exactly that state even if its arrays are changed or donated meanwhile. The bytes are those
- * of {@link Serialization#write}, held in 1 MiB blocks (no 2 GiB limit, no copy to grow).
+ * of {@link Serialization#write}, held in 256 KiB blocks (no 2 GiB limit, no copy to grow, and small
+ * enough that the garbage collector never treats one as a humongous object). Allocating the blocks
+ * costs more than filling them, so the blocks of one save are handed to the next.
  */
 final class StateSnapshot extends OutputStream {
-  private static final int BLOCK_BYTES = 1 << 20;
+  private static final int BLOCK_BYTES = 256 << 10;
 
   private final List<byte[]> blocks = new ArrayList<>();
+  private final List<byte[]> spare;
   private byte[] block;
   private int filled;
   private long length;
 
-  private StateSnapshot() {}
+  private StateSnapshot(List<byte[]> spare) {
+    this.spare = spare;
+  }
 
-  /** Serializes {@code state}; throws as {@link Serialization#write} does, before anything is written. */
-  static StateSnapshot of(Object state) {
-    StateSnapshot snapshot = new StateSnapshot();
+  /**
+   * Serializes {@code state}, taking blocks from {@code spare} (the blocks of an earlier snapshot)
+   * before allocating; throws as {@link Serialization#write} does, before anything is written.
+   */
+  static StateSnapshot of(Object state, List<byte[]> spare) {
+    StateSnapshot snapshot = new StateSnapshot(spare);
     try {
       Serialization.write(state, snapshot);
     } catch (IOException e) {
@@ -45,7 +53,7 @@ final class StateSnapshot extends OutputStream {
   public void write(byte[] b, int off, int len) {
     while (len > 0) {
       if (block == null || filled == block.length) {
-        block = new byte[BLOCK_BYTES];
+        block = spare.isEmpty() ? new byte[BLOCK_BYTES] : spare.remove(spare.size() - 1);
         blocks.add(block);
         filled = 0;
       }
@@ -56,6 +64,13 @@ final class StateSnapshot extends OutputStream {
       len -= n;
       length += n;
     }
+  }
+
+  /** The blocks, for the next snapshot to fill; this one must not be used afterwards. */
+  List<byte[]> release() {
+    List<byte[]> released = new ArrayList<>(blocks);
+    blocks.clear();
+    return released;
   }
 
   /** Writes the snapshot's bytes to {@code out}. */

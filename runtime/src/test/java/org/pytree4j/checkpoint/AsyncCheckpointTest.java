@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,6 +26,7 @@ import org.pytree4j.InvalidTreeException;
  * and returns, a background thread writes it; the next call waits for it and reports its failure,
  * which leaves nothing of that checkpoint behind.
  */
+@Timeout(120) // a save that deadlocks fails here instead of hanging the build
 class AsyncCheckpointTest {
   private static final int VALUES = 1_000;
 
