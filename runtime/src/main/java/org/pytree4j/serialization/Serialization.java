@@ -23,6 +23,13 @@ import org.pytree4j.KeyPath;
  * TrainState<Params> restored = Serialization.fromBytes(initialState, bytes);
  * }</pre>
  *
+ * <p><b>Key order.</b> As Flax's {@code to_bytes}, a map is written in its own order when it has one
+ * (a {@code SortedMap}, a {@code LinkedHashMap}, a Java 21 {@code SequencedMap}, and the maps this
+ * class returns), and otherwise ({@code HashMap}, {@code Map.of}) with its keys sorted by code point
+ * as JAX sorts them; records in component order. A restored map takes the target map's order when
+ * it has one, else the saved order (so Flax's bytes restored into {@code Map.of} targets write back
+ * identically); into a {@code SortedMap} target it restores as the pytree's sorted map.
+ *
  * <p><b>State dict keys.</b> Maps keep their keys; lists and sequence nodes (such as an optimizer
  * chain's state) are keyed {@code "0"}, {@code "1"} ...; records by their components' Python names
  * ({@code optState} is {@code opt_state}); {@code null} is Python's None. Static components
@@ -43,8 +50,8 @@ public final class Serialization {
 
   /**
    * {@code flax.serialization.to_state_dict}: the state of {@code tree} as nested maps with String
-   * keys (insertion-ordered and unmodifiable; None values are {@code null}) whose leaves are the
-   * tree's leaves. The root must be a container (map, list or node).
+   * keys (unmodifiable, in the order they are written; None values are {@code null}) whose leaves
+   * are the tree's leaves. The root must be a container (map, list or node).
    */
   public static Map<String, Object> toStateDict(Object tree) {
     Object dict = StateDicts.toStateDictValue(tree);
