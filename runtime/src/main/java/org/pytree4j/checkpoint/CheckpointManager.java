@@ -328,14 +328,19 @@ public final class CheckpointManager implements AutoCloseable {
         + " is already saved, and steps must increase");
   }
 
-  /** Writes and renames the metadata and checkpoint files, then removes old checkpoints. The caller holds the lock. */
+  /**
+   * Writes and renames the metadata and checkpoint files and forces the directory, then removes old
+   * checkpoints. The caller holds the lock. If anything before the end fails, every file of this
+   * step is removed again; a failure to remove old checkpoints only logs (the next save tries again).
+   */
   private void commit(Path dir, long step, byte[] metadata, CheckpointFile.Payload payload) throws IOException {
     Path metaTarget = dir.resolve(StepFiles.metadataName(step));
     Path target = dir.resolve(StepFiles.checkpointName(step));
     Path metaTemporary = dir.resolve(StepFiles.temporaryName(metaTarget.getFileName().toString()));
     Path temporary = dir.resolve(StepFiles.temporaryName(target.getFileName().toString()));
-    boolean committed = false;
     boolean metadataRenamed = false;
+    boolean renamed = false;
+    boolean committed = false;
     try {
       try (FileChannel channel = FileChannel.open(metaTemporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(metadata);
@@ -348,18 +353,27 @@ public final class CheckpointManager implements AutoCloseable {
       moveAtomically(metaTemporary, metaTarget);
       metadataRenamed = true;
       moveAtomically(temporary, target);
+      renamed = true;
+      forceDirectory(dir);
       committed = true;
     } finally {
       if (!committed) {
         Files.deleteIfExists(temporary);
         Files.deleteIfExists(metaTemporary);
+        if (renamed) {
+          Files.deleteIfExists(target);
+        }
         if (metadataRenamed) {
           Files.deleteIfExists(metaTarget);
         }
       }
     }
-    forceDirectory(dir);
-    removeOld(dir);
+    try {
+      removeOld(dir);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "saved step " + step + " to " + dir + " but could not remove old"
+          + " checkpoints (the next save tries again): " + e, e);
+    }
   }
 
   /**

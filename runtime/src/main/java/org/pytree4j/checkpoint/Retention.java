@@ -2,8 +2,10 @@ package org.pytree4j.checkpoint;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,10 +30,20 @@ final class Retention {
     List<CheckpointInfo> withoutMetrics = new ArrayList<>();
     List<CheckpointInfo> ranked = new ArrayList<>();
     if (options.bestFn() != null) {
+      Map<Long, Double> values = new HashMap<>();
       for (CheckpointInfo info : checkpoints) {
-        (info.metrics().isPresent() ? ranked : withoutMetrics).add(info);
+        Double value = value(info, options);
+        if (value == null) {
+          withoutMetrics.add(info);
+        } else {
+          values.put(info.step(), value);
+          ranked.add(info);
+        }
       }
-      ranked.sort(byQuality(options));
+      Comparator<CheckpointInfo> byValue = Comparator.comparingDouble(info -> values.get(info.step()));
+      // Orbax's _sort_checkpoints_by_metrics: increasing quality, the best last. Python's
+      // sorted(..., reverse=True) for 'min' keeps equal values in step order, as this does.
+      ranked.sort(options.bestMode() == BestMode.MIN ? (a, b) -> byValue.compare(b, a) : byValue);
     } else {
       ranked.addAll(checkpoints);
     }
@@ -79,15 +91,21 @@ final class Retention {
   }
 
   /**
-   * Orbax's {@code _sort_checkpoints_by_metrics}: increasing quality, so the best come last. Python's
-   * {@code sorted(..., reverse=True)} for 'min' keeps equal values in step order, as this does.
+   * {@code bestFn} of a checkpoint's metrics, or null when it has none, or when {@code bestFn} cannot
+   * rank them (metrics of another kind saved by an earlier run): such a checkpoint counts as one
+   * without metrics, rather than failing every later save.
    */
-  private static Comparator<CheckpointInfo> byQuality(CheckpointOptions options) {
-    Comparator<CheckpointInfo> byValue = Comparator.comparingDouble(
-        info -> options.bestFn().applyAsDouble(info.metrics().orElseThrow()));
-    return options.bestMode() == BestMode.MIN
-        ? (a, b) -> byValue.compare(b, a)
-        : byValue;
+  private static Double value(CheckpointInfo info, CheckpointOptions options) {
+    if (info.metrics().isEmpty()) {
+      return null;
+    }
+    try {
+      return options.bestFn().applyAsDouble(info.metrics().get());
+    } catch (RuntimeException e) {
+      System.getLogger(Retention.class.getName()).log(System.Logger.Level.WARNING, "bestFn cannot rank the"
+          + " metrics of step " + info.step() + " (" + e + "); counting it as a checkpoint without metrics");
+      return null;
+    }
   }
 
   /**

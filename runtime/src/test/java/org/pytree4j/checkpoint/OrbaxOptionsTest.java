@@ -142,6 +142,15 @@ class OrbaxOptionsTest {
   }
 
   @Test
+  void checkpointsWhoseMetricsBestFnCannotRankCountAsWithoutMetrics(@TempDir Path dir) throws IOException {
+    Checkpoints.manager(dir).maxToKeep(5).save(CrashState.of(1, VALUES), 1, Map.of("loss", 0.1)); // an earlier run
+    CheckpointManager manager = Checkpoints.manager(dir).maxToKeep(1).bestFn(m -> (Double) m.get("accuracy"));
+    manager.save(CrashState.of(2, VALUES), 2, Map.of("accuracy", 0.5));
+    manager.save(CrashState.of(3, VALUES), 3, Map.of("accuracy", 0.7));
+    assertEquals(List.of(1L, 3L), manager.steps(), "step 1 is kept as a checkpoint without metrics");
+  }
+
+  @Test
   void aBestFnThatFailsOnTheMetricsFailsTheSaveBeforeWriting(@TempDir Path dir) throws IOException {
     CheckpointManager manager = Checkpoints.manager(dir).bestFn(m -> (Double) m.get("accuracy"));
     assertThrows(NullPointerException.class, () -> manager.save(CrashState.of(1, VALUES), 1, Map.of("loss", 1.0)));
