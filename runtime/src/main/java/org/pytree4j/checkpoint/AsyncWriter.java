@@ -1,7 +1,10 @@
 package org.pytree4j.checkpoint;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +27,7 @@ final class AsyncWriter {
   private CompletableFuture<Void> pending;
   private long pendingStep = -1;
   /** The blocks of the last snapshot once written, for the next one (see {@link StateSnapshot}). */
-  private final java.util.List<byte[]> spareBlocks = new java.util.ArrayList<>();
+  private final List<byte[]> spareBlocks = new ArrayList<>();
 
   AsyncWriter(Path directory, Executor executor) {
     this.directory = directory;
@@ -46,7 +49,7 @@ final class AsyncWriter {
   }
 
   /** Blocks for a new snapshot; only between saves (after {@link #await}). */
-  synchronized java.util.List<byte[]> spareBlocks() {
+  synchronized List<byte[]> spareBlocks() {
     return spareBlocks;
   }
 
@@ -64,7 +67,7 @@ final class AsyncWriter {
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
+        throw new CompletionException(e);
       }
     }, executor);
   }
@@ -91,7 +94,7 @@ final class AsyncWriter {
       throw new CheckpointSaveFailedException(directory, step, e); // still in flight: asked again later
     } catch (ExecutionException e) {
       if (clear(last)) {
-        Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+        Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
             ? c.getCause()
             : e.getCause();
         throw new CheckpointSaveFailedException(directory, step, cause);

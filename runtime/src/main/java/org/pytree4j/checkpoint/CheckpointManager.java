@@ -2,12 +2,9 @@ package org.pytree4j.checkpoint;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.ToDoubleFunction;
 import org.pytree4j.KeyPath;
+import org.pytree4j.serialization.Serialization;
 
 /**
  * Checkpoints of a training run in one local directory: Orbax's {@code CheckpointManager} (and
@@ -296,19 +293,19 @@ public final class CheckpointManager implements AutoCloseable {
     DirectoryLock lock = DirectoryLock.acquire(dir);
     boolean handedOver = false;
     try {
-      removeStaleFiles(dir);
+      CheckpointCommit.removeStaleFiles(dir);
       List<Long> steps = StepFiles.steps(dir);
       if (!steps.isEmpty() && step <= steps.get(steps.size() - 1)) {
         throw stepsMustIncrease(step, dir, steps.get(steps.size() - 1));
       }
       if (async == null) {
-        commit(dir, step, metadata, out -> org.pytree4j.serialization.Serialization.write(state, out));
+        CheckpointCommit.commit(dir, step, metadata, out -> Serialization.write(state, out), options);
         return true;
       }
       StateSnapshot snapshot = StateSnapshot.of(state, async.spareBlocks());
       async.submit(step, () -> {
         try {
-          commit(dir, step, metadata, snapshot::writeTo);
+          CheckpointCommit.commit(dir, step, metadata, snapshot::writeTo, options);
         } finally {
           async.recycle(snapshot);
           lock.close();
@@ -326,54 +323,6 @@ public final class CheckpointManager implements AutoCloseable {
   private static IllegalArgumentException stepsMustIncrease(long step, Path dir, long latest) {
     return new IllegalArgumentException("cannot save step " + step + " to " + dir + ": step " + latest
         + " is already saved, and steps must increase");
-  }
-
-  /**
-   * Writes and renames the metadata and checkpoint files and forces the directory, then removes old
-   * checkpoints. The caller holds the lock. If anything before the end fails, every file of this
-   * step is removed again; a failure to remove old checkpoints only logs (the next save tries again).
-   */
-  private void commit(Path dir, long step, byte[] metadata, CheckpointFile.Payload payload) throws IOException {
-    Path metaTarget = dir.resolve(StepFiles.metadataName(step));
-    Path target = dir.resolve(StepFiles.checkpointName(step));
-    Path metaTemporary = dir.resolve(StepFiles.temporaryName(metaTarget.getFileName().toString()));
-    Path temporary = dir.resolve(StepFiles.temporaryName(target.getFileName().toString()));
-    boolean metadataRenamed = false;
-    boolean renamed = false;
-    boolean committed = false;
-    try {
-      try (FileChannel channel = FileChannel.open(metaTemporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(metadata);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      CheckpointFile.write(temporary, payload, step);
-      moveAtomically(metaTemporary, metaTarget);
-      metadataRenamed = true;
-      moveAtomically(temporary, target);
-      renamed = true;
-      forceDirectory(dir);
-      committed = true;
-    } finally {
-      if (!committed) {
-        Files.deleteIfExists(temporary);
-        Files.deleteIfExists(metaTemporary);
-        if (renamed) {
-          Files.deleteIfExists(target);
-        }
-        if (metadataRenamed) {
-          Files.deleteIfExists(metaTarget);
-        }
-      }
-    }
-    try {
-      removeOld(dir);
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "saved step " + step + " to " + dir + " but could not remove old"
-          + " checkpoints (the next save tries again): " + e, e);
-    }
   }
 
   /**
@@ -498,19 +447,7 @@ public final class CheckpointManager implements AutoCloseable {
    * and metrics, read from the metadata files without restoring any state.
    */
   public List<CheckpointInfo> checkpoints() throws IOException {
-    return checkpoints(directory);
-  }
-
-  private static List<CheckpointInfo> checkpoints(Path dir) throws IOException {
-    List<CheckpointInfo> infos = new ArrayList<>();
-    for (long step : StepFiles.steps(dir)) {
-      try {
-        infos.add(CheckpointMetadata.read(dir, step));
-      } catch (NoSuchFileException e) {
-        // removed by a saver since the listing
-      }
-    }
-    return Collections.unmodifiableList(infos);
+    return CheckpointMetadata.all(directory);
   }
 
   /** Orbax's {@code metrics(step)}: the metrics saved with checkpoint {@code step}, or empty. */
@@ -581,51 +518,6 @@ public final class CheckpointManager implements AutoCloseable {
       writer = new AsyncWriter(directory, options.executor());
     }
     return writer;
-  }
-
-  /**
-   * Temporary files of saves that died, and metadata files whose checkpoint was never renamed into
-   * place; safe to remove because the caller holds the directory lock.
-   */
-  private static void removeStaleFiles(Path dir) throws IOException {
-    Set<Long> checkpoints = new HashSet<>(StepFiles.steps(dir));
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        OptionalLong metadataOf = StepFiles.metadataStep(name);
-        if (StepFiles.isTemporary(name) || (metadataOf.isPresent() && !checkpoints.contains(metadataOf.getAsLong()))) {
-          LOG.log(System.Logger.Level.INFO, "removing " + file + " left by an interrupted save");
-          Files.deleteIfExists(file);
-        }
-      }
-    }
-  }
-
-  private void removeOld(Path dir) throws IOException {
-    for (long step : Retention.stepsToRemove(checkpoints(dir), options)) {
-      Files.deleteIfExists(dir.resolve(StepFiles.checkpointName(step)));
-      Files.deleteIfExists(dir.resolve(StepFiles.metadataName(step)));
-    }
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + to.getParent() + " cannot rename atomically;"
-          + " checkpoints need a local file system", e);
-    }
-  }
-
-  /** Makes the rename durable. Windows cannot open a directory for this and orders renames itself. */
-  private static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
-        throw e;
-      }
-    }
   }
 
   @Override

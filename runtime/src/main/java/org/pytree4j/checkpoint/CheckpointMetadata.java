@@ -6,7 +6,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pytree4j.serialization.Serialization;
@@ -43,6 +46,19 @@ final class CheckpointMetadata {
       return null;
     }
     return (Map<String, Object>) Serialization.msgpackRestore(Serialization.toBytes(metrics));
+  }
+
+  /** The metadata of every checkpoint in {@code dir}, ascending by step; those removed meanwhile left out. */
+  static List<CheckpointInfo> all(Path dir) throws IOException {
+    List<CheckpointInfo> infos = new ArrayList<>();
+    for (long step : StepFiles.steps(dir)) {
+      try {
+        infos.add(read(dir, step));
+      } catch (NoSuchFileException e) {
+        // removed by a saver since the listing
+      }
+    }
+    return Collections.unmodifiableList(infos);
   }
 
   /**
