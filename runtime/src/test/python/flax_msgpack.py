@@ -1,10 +1,11 @@
 """Flax's msgpack state format (flax/serialization.py), with only msgpack and numpy.
 
 The interop tests cannot install Flax or JAX, so this module re-implements the rules of
-flax.serialization.to_state_dict / msgpack_serialize / msgpack_restore:
+flax.serialization.to_state_dict / msgpack_serialize / msgpack_restore as they are in
+google/flax, flax/serialization.py at commit a8d5fca07c7c1a1479f7f84ff8ff16c74fd36f8a:
 
-- to_state_dict: dicts keep their keys; lists and tuples become {"0": .., "1": ..}; namedtuples
-  (Optax states) become {field: ..}; anything else is a leaf.
+- to_state_dict: dicts keep their keys, in the dict's own (insertion) order; lists and tuples
+  become {"0": .., "1": ..}; namedtuples (Optax states) become {field: ..}; anything else is a leaf.
 - ndarrays: ext type 1 holding msgpack (shape, dtype.name, row-major bytes) packed with
   use_bin_type=True; numpy scalars: ext type 3 with the same payload of shape (); Python complex:
   ext type 2 holding (real, imag).

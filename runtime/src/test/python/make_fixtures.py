@@ -100,6 +100,46 @@ def chunked():
     }
 
 
+def jax_sorted(tree):
+    """What jax.tree_util.tree_map returns for nested dicts: every dict rebuilt with its keys in
+    sorted() order (JAX flattens a dict in sorted key order and unflattens it in that order)."""
+    if isinstance(tree, dict):
+        return {k: jax_sorted(tree[k]) for k in sorted(tree)}
+    return tree
+
+
+# Keys that Python's sorted() (by code point) and Java's String.compareTo (by UTF-16 unit) order
+# differently: '\ufffd' < '\U0001F600' in Python, the other way round in compareTo.
+UNICODE_KEYS = ["\U0001F600", "\ufffd", "b", "a", "\u00e9", "\ue000"]
+
+
+def ordered():
+    """A TrainState as Flax writes it right after init, where dicts come in two orders: 'params' in
+    the order the model created them (encoder before decoder, kernel before bias: insertion order,
+    not sorted), Adam's 'mu' and 'nu' made by jax.tree_util.tree_map (sorted keys). Leaves are of
+    the types Java writes back unchanged (np.int64 step for a long, np.int32 count for an int), so
+    only the key order is under test; KeyOrderBytesTest restores and re-encodes them."""
+    def layer(scale, fan_in, fan_out):
+        kernel = (scale * np.arange(fan_in * fan_out, dtype=np.float32).reshape(fan_in, fan_out) / 8).astype(np.float32)
+        bias = (scale * (np.arange(fan_out, dtype=np.float32) + 1)).astype(np.float32)
+        return {"kernel": kernel, "bias": bias}   # Dense creates its kernel first
+
+    def model(scale):
+        return {"encoder": layer(scale, 2, 3), "decoder": layer(scale, 3, 2)}
+
+    return collections.OrderedDict([
+        ("step", np.int64(0)),
+        ("params", model(1.0)),
+        ("opt_state", (EmptyState(), ScaleByAdamState(count=np.int32(0),
+                                                       mu=jax_sorted(model(0.5)), nu=jax_sorted(model(0.25))))),
+    ])
+
+
+def unicode_keys():
+    """{key: np.float32(i)} for UNICODE_KEYS, in that (insertion) order."""
+    return {key: np.float32(i) for i, key in enumerate(UNICODE_KEYS)}
+
+
 def write(name, data):
     with open(os.path.join(OUT, name), "wb") as f:
         f.write(data)
@@ -131,6 +171,9 @@ def main():
     flax_msgpack.MAX_CHUNK_SIZE = 64
     write("chunked.msgpack", flax_msgpack.to_bytes(chunked()))
     flax_msgpack.MAX_CHUNK_SIZE = 2 ** 30
+    write("ordered.msgpack", flax_msgpack.to_bytes(ordered()))
+    write("unicode_insertion_order.msgpack", flax_msgpack.to_bytes(unicode_keys()))
+    write("unicode_sorted.msgpack", flax_msgpack.to_bytes(jax_sorted(unicode_keys())))
     invalid()
 
 
