@@ -127,7 +127,7 @@ public final class Optax {
    * Inf or a NaN, up to {@code maxConsecutiveErrors} in a row.
    */
   public static ApplyIfFinite applyIfFinite(GradientTransformation inner, int maxConsecutiveErrors) {
-    return new ApplyIfFinite(inner, maxConsecutiveErrors);
+    return new ApplyIfFinite(inner, Map.of(ApplyIfFinite.MAX_CONSECUTIVE_ERRORS, maxConsecutiveErrors));
   }
 
   /** {@code optax.identity()}. */
@@ -340,7 +340,8 @@ public final class Optax {
    * One optimizer step, Optax's {@code updates, state = tx.update(grads, state, params)} followed by
    * {@code params = optax.apply_updates(params, updates)}, as one call. When every leaf is a float32
    * array and every transformation is elementwise (adam, sgd, scale, trace, add_decayed_weights,
-   * a leading clip_by_global_norm, chains and injectHyperparams of these) it runs as one fused pass
+   * set_to_zero, ema, a leading clip_by_global_norm, chains and injectHyperparams of these, and
+   * applyIfFinite or multiSteps of these when they run first) it runs as one fused pass
    * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
    * otherwise it is exactly those two calls. It runs on {@link StepEngine#defaultEngine()}, or on the
    * engine {@code tx} is {@link StepEngine#bind bound} to. Nothing given is modified: {@code params} and

@@ -10,6 +10,7 @@ import static org.pytree4j.optim.Optax.applyIfFinite;
 import static org.pytree4j.optim.Optax.applyUpdates;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
+import static org.pytree4j.optim.Optax.injectHyperparams;
 import static org.pytree4j.optim.Optax.sgd;
 
 import java.util.List;
@@ -80,6 +81,20 @@ class ApplyIfFiniteTest {
     OptimizerStep<Map<String, Object>> donated = Optax.stepDonating(tx, FusedStepTest.deepCopy(first.params()),
         first.state(), bad);
     Arrays32.assertSameBits(kept, donated.params(), "donated params");
+  }
+
+  /** max_consecutive_errors is a hyperparameter: injected, it can be changed in the state, as in Optax. */
+  @Test
+  void maxConsecutiveErrorsCanBeInjected() {
+    GradientTransformation tx = injectHyperparams(applyIfFinite(sgd(1.0), 0));
+    INDArray params = Arrays32.scalar(1);
+    OptState state = tx.init(params);
+    assertEquals(0.0, state.findHyperparam("max_consecutive_errors"), 0.0);
+    UpdateResult through = tx.update(Arrays32.scalar(Double.NaN), state, params);
+    assertTrue(Double.isNaN(applyUpdates(params, through.updates()).getDouble(0)), "0 allowed: let through");
+    OptState patient = Optax.setHyperparam(state, Hyperparam.named("max_consecutive_errors"), 3);
+    UpdateResult skipped = tx.update(Arrays32.scalar(Double.NaN), patient, params);
+    assertEquals(1.0, applyUpdates(params, skipped.updates()).getDouble(0), 0.0, "3 allowed: skipped");
   }
 
   @Test
