@@ -132,6 +132,8 @@ class PartitionTest {
     assertEquals(0, Float.compare(-0.0f, u.bias().getFloat(0)), "set_to_zero's zeros");
     OptState rebuilt = PyTrees.unflatten(PyTrees.structure(r.state()), PyTrees.leaves(r.state()));
     assertEquals(r.state(), rebuilt, "the state flattens and rebuilds");
+    OptState restored = Serialization.fromBytes(tx.init(params), Serialization.toBytes(r.state()));
+    assertEquals(r.state(), restored, "and restores from its bytes into a state made by init");
   }
 
   /** setToZero freezes: frozen params keep their bits over steps, -0.0 included; the others train. */
