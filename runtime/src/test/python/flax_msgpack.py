@@ -81,6 +81,29 @@ def to_state_dict(x):
     return x
 
 
+def from_state_dict(target, state, path="<root>"):
+    """flax.serialization.from_state_dict for the trees the fixtures use, stricter than Flax: a
+    namedtuple (an Optax state) needs exactly its fields, a list or tuple exactly its "0".."n-1", a
+    dict exactly its keys; a leaf comes back as the state holds it, as in Flax."""
+    if _is_namedtuple(target):
+        if not isinstance(state, dict) or set(state) != set(target._fields):
+            raise ValueError(f"{path}: {type(target).__name__} needs keys {list(target._fields)}, found "
+                             f"{list(state) if isinstance(state, dict) else type(state).__name__}")
+        return type(target)(**{f: from_state_dict(getattr(target, f), state[f], f"{path}.{f}") for f in target._fields})
+    if isinstance(target, (list, tuple)):
+        keys = [str(i) for i in range(len(target))]
+        if not isinstance(state, dict) or set(state) != set(keys):
+            raise ValueError(f"{path}: a sequence of {len(target)} needs keys {keys}, found "
+                             f"{list(state) if isinstance(state, dict) else type(state).__name__}")
+        return type(target)(from_state_dict(v, state[k], f"{path}[{k}]") for k, v in zip(keys, target))
+    if isinstance(target, dict):
+        if not isinstance(state, dict) or set(state) != set(map(str, target)):
+            raise ValueError(f"{path}: a dict with keys {sorted(map(str, target))} found "
+                             f"{sorted(state) if isinstance(state, dict) else type(state).__name__}")
+        return {k: from_state_dict(v, state[str(k)], f"{path}['{k}']") for k, v in target.items()}
+    return state
+
+
 def _array_payload(shape, dtype_name, data):
     return msgpack.packb((tuple(shape), dtype_name, data), use_bin_type=True)
 

@@ -23,9 +23,16 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources"
 if len(sys.argv) > 1:
     OUT = sys.argv[1]
 
-# Optax's state classes are namedtuples: EmptyState(), ScaleByAdamState(count, mu, nu).
+# Optax's state classes are namedtuples: EmptyState(), ScaleByAdamState(count, mu, nu), and the
+# states of its wrappers, field for field (optax/transforms/_masking.py, _combining.py,
+# _accumulation.py). MaskedNode is a namedtuple without fields, which Flax writes as {}.
 EmptyState = collections.namedtuple("EmptyState", [])
 ScaleByAdamState = collections.namedtuple("ScaleByAdamState", ["count", "mu", "nu"])
+MaskedNode = collections.namedtuple("MaskedNode", [])
+MaskedState = collections.namedtuple("MaskedState", ["inner_state"])
+PartitionState = collections.namedtuple("PartitionState", ["inner_states"])
+MultiStepsState = collections.namedtuple(
+    "MultiStepsState", ["mini_step", "gradient_step", "inner_opt_state", "acc_grads", "skip_state"])
 
 
 def arrays():
@@ -66,6 +73,66 @@ def train_state():
         ("params", params(1.0)),
         ("opt_state", (EmptyState(), ScaleByAdamState(count=np.array(42, dtype=np.int32),
                                                        mu=params(0.5), nu=params(0.25)))),
+    ])
+
+
+def layer(scale, rows, cols):
+    """{'bias': f32[cols] = scale * (j + 1), 'kernel': f32[rows, cols] = scale * (cols * i + j) / 8}."""
+    return {
+        "bias": (scale * (np.arange(cols, dtype=np.float32) + 1)).astype(np.float32),
+        "kernel": (scale * np.arange(rows * cols, dtype=np.float32).reshape(rows, cols) / 8).astype(np.float32),
+    }
+
+
+def two_layers(scale):
+    """{'backbone': layer(scale, 2, 3), 'head': layer(scale, 3, 2)}."""
+    return {"backbone": layer(scale, 2, 3), "head": layer(scale, 3, 2)}
+
+
+def partition_train_state():
+    """A flax TrainState after 7 jitted steps of
+    optax.chain(optax.clip_by_global_norm(1.0),
+                optax.partition({'frozen': optax.set_to_zero(), 'trainable': optax.adam(1e-3)},
+                                {'backbone': 'frozen', 'head': 'trainable'})).
+    Each label's state is masked(tx, labels == label).init(params): the trainable adam moments hold
+    one MaskedNode for the whole backbone (the labels are a prefix tree); mu = head of two_layers(0.5),
+    nu = head of two_layers(0.25), count 7."""
+    step = np.array(7, dtype=np.int32)
+    adam = (ScaleByAdamState(count=np.array(7, dtype=np.int32),
+                             mu={"backbone": MaskedNode(), "head": two_layers(0.5)["head"]},
+                             nu={"backbone": MaskedNode(), "head": two_layers(0.25)["head"]}),
+            EmptyState())
+    partition = PartitionState(inner_states={
+        "frozen": MaskedState(inner_state=EmptyState()),
+        "trainable": MaskedState(inner_state=adam),
+    })
+    return collections.OrderedDict([
+        ("step", step),
+        ("params", two_layers(1.0)),
+        ("opt_state", (EmptyState(), partition)),
+    ])
+
+
+def multi_steps_train_state(with_skip):
+    """A flax TrainState after 10 jitted steps of optax.MultiSteps(optax.adam(1e-3), every_k_schedule=4)
+    (with_skip: should_skip_update_fn=optax.skip_not_finite, whose last call found 3 non-finite
+    values): 2 gradient steps done and 2 mini-steps accumulated. inner_opt_state =
+    (ScaleByAdamState(count=2, mu=params(0.5), nu=params(0.25)), EmptyState()), acc_grads = params(-0.125);
+    skip_state is () without a skip function, else {'should_skip': bool[], 'num_not_finite': int32[]}."""
+    skip_state = ()
+    if with_skip:
+        skip_state = {"should_skip": np.array(True), "num_not_finite": np.array(3, dtype=np.int32)}
+    opt_state = MultiStepsState(
+        mini_step=np.array(2, dtype=np.int32),
+        gradient_step=np.array(2, dtype=np.int32),
+        inner_opt_state=(ScaleByAdamState(count=np.array(2, dtype=np.int32), mu=params(0.5), nu=params(0.25)),
+                         EmptyState()),
+        acc_grads=params(-0.125),
+        skip_state=skip_state)
+    return collections.OrderedDict([
+        ("step", np.array(10, dtype=np.int32)),
+        ("params", params(1.0)),
+        ("opt_state", opt_state),
     ])
 
 
@@ -168,6 +235,9 @@ def main():
     write("arrays.msgpack", flax_msgpack.to_bytes(arrays()))
     write("train_state.msgpack", flax_msgpack.to_bytes(train_state()))
     write("scalars.msgpack", flax_msgpack.to_bytes(scalars()))
+    write("partition_train_state.msgpack", flax_msgpack.to_bytes(partition_train_state()))
+    write("multi_steps_train_state.msgpack", flax_msgpack.to_bytes(multi_steps_train_state(False)))
+    write("multi_steps_skip_train_state.msgpack", flax_msgpack.to_bytes(multi_steps_train_state(True)))
     flax_msgpack.MAX_CHUNK_SIZE = 64
     write("chunked.msgpack", flax_msgpack.to_bytes(chunked()))
     flax_msgpack.MAX_CHUNK_SIZE = 2 ** 30

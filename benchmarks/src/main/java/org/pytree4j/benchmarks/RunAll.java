@@ -20,11 +20,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Without a regex it runs every benchmark but the two that run the same steps in other JVMs
  * ({@link ApplyGradientsJavaBenchmark}, {@link ApplyGradientsVectorBenchmark}): no goal is measured
  * on them, and they would add half again to the run's 6 minutes. {@code -D}{@value #WITH_VARIANTS}{@code =true}
- * adds them.
+ * adds them. {@link WrappersBenchmark}, which no goal names either, runs only by name.
  */
 public final class RunAll {
   static final String WITH_VARIANTS = "pytree4j.bench.variants";
   private static final String VARIANTS = "org\\.pytree4j\\.benchmarks\\.ApplyGradients(Java|Vector)Benchmark\\.";
+  private static final String BY_NAME_ONLY = "org\\.pytree4j\\.benchmarks\\.WrappersBenchmark\\.";
 
   private RunAll() {}
 
@@ -38,6 +39,7 @@ public final class RunAll {
         .result(out.resolve("results.json").toString());
     if (cli.getIncludes().isEmpty()) {
       options.include("org\\.pytree4j\\.benchmarks\\..*");
+      options.exclude(BY_NAME_ONLY);
       if (!Boolean.getBoolean(WITH_VARIANTS)) {
         options.exclude(VARIANTS);
       }
