@@ -280,4 +280,22 @@ class EdgeCaseRecordsTest {
                 "}"));
     assertThat(compilation).succeededWithoutWarnings();
   }
+
+  @Test
+  void recordsNamedLikeJavaLangTypes() {
+    Compilation compilation = Compilations.strict().compile(
+        source("test.Override", "package test;", "",
+            "import org.pytree4j.PyTreeNode;", "",
+            "@PyTreeNode",
+            "public record Override(int x) implements OverridePyTree.With {}"),
+        source("test.String", "package test;", "",
+            "import org.pytree4j.PyTreeNode;", "",
+            "@PyTreeNode",
+            "public record String(int x, java.lang.String text, Object other) implements StringPyTree.With {}"),
+        source("test.Object", "package test;", "",
+            "import org.pytree4j.PyTreeNode;", "",
+            "@PyTreeNode",
+            "public record Object(String inner, java.lang.Object any) implements ObjectPyTree.With {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
 }

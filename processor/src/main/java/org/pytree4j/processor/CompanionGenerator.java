@@ -34,6 +34,7 @@ final class CompanionGenerator {
     if (model.isPublic()) {
       companion.addModifiers(Modifier.PUBLIC);
     }
+    companion.alwaysQualify(model.packageShadowsJavaLang().toArray(new String[0]));
     if (generated != null) {
       companion.addAnnotation(generated);
     }

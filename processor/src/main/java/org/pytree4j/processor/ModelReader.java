@@ -62,6 +62,7 @@ final class ModelReader {
         withClause(record),
         !Boolean.FALSE.equals(annotationValue(record, RuntimeNames.PY_TREE_NODE, RuntimeNames.WITH_INTERFACE)),
         Deprecations.warningsToSuppress(elements, types, record),
+        javaLangNamesShadowedIn(packageOf(record)),
         isTrainStateShaped(components) ? trainState(components) : null);
   }
 
@@ -214,6 +215,22 @@ final class ModelReader {
         roles.get(TrainStateModel.TX),
         roles.get(TrainStateModel.OPT_STATE),
         List.copyOf(extras));
+  }
+
+  /**
+   * A type in the record's own package named like a {@code java.lang} type ({@code Override},
+   * {@code String}) hides that type in the companion, which is in the same package and refers to
+   * {@code java.lang} types by their simple names.
+   */
+  private List<String> javaLangNamesShadowedIn(PackageElement pkg) {
+    List<String> names = new ArrayList<>();
+    for (Element member : pkg.getEnclosedElements()) {
+      String name = member.getSimpleName().toString();
+      if (member instanceof TypeElement && elements.getTypeElement("java.lang." + name) != null) {
+        names.add(name);
+      }
+    }
+    return List.copyOf(names);
   }
 
   static PackageElement packageOf(Element element) {

@@ -22,6 +22,8 @@ import javax.lang.model.element.TypeElement;
  *     interfaces, so {@code MISSING} is checked again in the next round)
  * @param withInterfaceExpected false for {@code @PyTreeNode(withInterface = false)}
  * @param suppressedWarnings what the companion suppresses: {@code deprecation}, {@code removal}
+ * @param packageShadowsJavaLang simple names of types in the record's package that are also the names
+ *     of {@code java.lang} types ({@code Override}, {@code String}): the companion qualifies both
  * @param trainState the train-state roles, or null when the record is not a train state
  */
 record RecordModel(
@@ -35,6 +37,7 @@ record RecordModel(
     WithClause withInterface,
     boolean withInterfaceExpected,
     List<String> suppressedWarnings,
+    List<String> packageShadowsJavaLang,
     TrainStateModel trainState) {
 
   /** Whether and how the record declares {@code implements XPyTree.With}. */
