@@ -236,6 +236,23 @@ class DiagnosticsTest {
   }
 
   @Test
+  void nameClash_componentNamedLikeTheGeneratedBuilder() {
+    JavaFileObject source = source("test.Spec",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Spec(",
+        "    int size,",
+        "    String Builder) {}");
+    assertSingleError(Compilations.compile(source), source, 8,
+        "[PyTreeNameClash] Component 'Builder' of Spec has the name of the generated type SpecPyTree.Builder, in"
+            + " which its method would be named like the type (Eclipse's compiler warns about such methods); rename"
+            + " the component");
+  }
+
+  @Test
   void nameClash_componentEqualsOfTypeObject() {
     JavaFileObject source = source("test.Pair",
         "package test;",

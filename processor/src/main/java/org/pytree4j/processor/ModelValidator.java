@@ -89,6 +89,11 @@ final class ModelValidator {
         reporter.error(c.element(), Diagnostics.NAME_CLASH,
             "Component '%s' of %s has the name of a method of Object, which no record component may have;"
                 + " rename the component", c.name(), record);
+      } else if (c.name().equals("Builder") || c.name().equals("With")) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Component '%s' of %s has the name of the generated type %s.%s, in which its method would be named"
+                + " like the type (Eclipse's compiler warns about such methods); rename the component",
+            c.name(), record, model.companion().simpleName(), c.name());
       } else if (c.name().equals("equals") && isObject(c.type())) {
         reporter.error(c.element(), Diagnostics.NAME_CLASH,
             "Component 'equals' of %s has type %s, so its builder setter equals(%s) would override"

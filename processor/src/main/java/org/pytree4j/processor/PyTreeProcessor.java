@@ -120,12 +120,12 @@ public final class PyTreeProcessor extends AbstractProcessor {
       JavaFile file = CompanionGenerator.generate(model, generatedAnnotation());
       file.writeTo(processingEnv.getFiler());
       if (model.withInterface() == RecordModel.WithClause.MISSING && model.withInterfaceExpected()) {
-        withChecks.put(record.getQualifiedName().toString(), new WithCheck(model.companion().simpleName(),
+        withChecks.put(Records.canonicalName(record), new WithCheck(model.companion().simpleName(),
             model.implementsClause(), model.trainState() != null,
             model.components().isEmpty() ? "toBuilder()" : model.components().get(0).witherName() + "(..)"));
       }
     } catch (MissingTypes.MissingTypeException e) {
-      deferred.add(record.getQualifiedName().toString());
+      deferred.add(Records.canonicalName(record));
     } catch (FilerException e) {
       // The Filer refuses a type name that a source file or another processor already declares.
       reporter.error(record, Diagnostics.NAME_CLASH,

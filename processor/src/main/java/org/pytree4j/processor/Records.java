@@ -1,9 +1,12 @@
 package org.pytree4j.processor;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -13,6 +16,20 @@ import javax.lang.model.util.Types;
 /** Finding a record's parts the same way under javac and ecj. */
 final class Records {
   private Records() {}
+
+  /**
+   * {@code com.acme.Outer.Inner}, from the simple names: ecj (3.38) gives a type whose simple name
+   * starts with {@code $} a qualified name with a {@code .} in its place ({@code t..RecPyTree}).
+   */
+  static String canonicalName(TypeElement type) {
+    Deque<String> names = new ArrayDeque<>();
+    Element e = type;
+    for (; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      names.addFirst(t.getSimpleName().toString());
+    }
+    String pkg = e instanceof PackageElement p ? p.getQualifiedName().toString() : "";
+    return (pkg.isEmpty() ? "" : pkg + ".") + String.join(".", names);
+  }
 
   /** The constructor whose parameter types are the component types, in order; null if none is found. */
   static ExecutableElement canonicalConstructor(TypeElement record, Types types) {
