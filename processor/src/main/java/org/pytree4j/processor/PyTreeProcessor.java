@@ -43,7 +43,8 @@ public final class PyTreeProcessor extends AbstractProcessor {
    */
   private final Map<String, WithCheck> withChecks = new LinkedHashMap<>();
 
-  private record WithCheck(String companion, String implementsClause, boolean trainState, String firstWither) {}
+  /** What the warning says: the clause to add, and what it brings. */
+  private record WithCheck(String implementsClause, boolean trainState, String firstWither) {}
 
   private LocalTypes localTypes;
 
@@ -120,8 +121,8 @@ public final class PyTreeProcessor extends AbstractProcessor {
       JavaFile file = CompanionGenerator.generate(model, generatedAnnotation());
       file.writeTo(processingEnv.getFiler());
       if (model.withInterface() == RecordModel.WithClause.MISSING && model.withInterfaceExpected()) {
-        withChecks.put(Records.canonicalName(record), new WithCheck(model.companion().simpleName(),
-            model.implementsClause(), model.trainState() != null,
+        withChecks.put(Records.canonicalName(record), new WithCheck(model.implementsClause(),
+            model.trainState() != null,
             model.components().isEmpty() ? "toBuilder()" : model.components().get(0).witherName() + "(..)"));
       }
     } catch (MissingTypes.MissingTypeException e) {
