@@ -20,4 +20,12 @@ import java.lang.annotation.Target;
 public @interface Field {
   /** Whether the component is a pytree child (true, the default) or static structure (false). */
   boolean pytreeNode() default true;
+
+  /**
+   * Says that a static component holding arrays, {@code INDArray}s or a pytree is meant to be static:
+   * frozen weights, a constant mask. Without it the processor warns ({@code [PyTreeStaticParams]}),
+   * because such a component is usually params that were meant to be trained, and the optimizer
+   * never sees static data. Only for {@code pytreeNode = false}.
+   */
+  boolean frozen() default false;
 }

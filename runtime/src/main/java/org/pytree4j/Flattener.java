@@ -297,9 +297,7 @@ final class Flattener {
         NodeType<Object> nodeType = (NodeType<Object>) type;
         Object aux = nodeType.auxData(x);
         if (!java.util.Objects.equals(aux, def.auxData())) {
-          throw PathedFailure.mismatch(
-              "expected " + def.nodeType().name() + " with static data " + def.auxData()
-                  + " but found static data " + aux);
+          throw PathedFailure.mismatch(StaticDataMismatch.describe(def.nodeType().name(), def.auxData(), aux));
         }
         Object[] children = nodeType.children(x);
         for (int i = 0; i < children.length; i++) {

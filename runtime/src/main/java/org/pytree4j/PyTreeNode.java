@@ -30,4 +30,12 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
-public @interface PyTreeNode {}
+public @interface PyTreeNode {
+  /**
+   * Whether the record declares {@code implements <Name>PyTree.With}. When it is true (the default)
+   * and the clause is missing, the processor warns ({@code [PyTreeMissingWith]}) with the exact
+   * clause to add: without it the withers, {@code replace} and {@code toBuilder} are not on the
+   * record. Set false for a record that means to go without them; it is still a pytree node.
+   */
+  boolean withInterface() default true;
+}

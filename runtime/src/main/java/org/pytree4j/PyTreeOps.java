@@ -178,7 +178,15 @@ public final class PyTreeOps {
   /** The subtrees of tree {@code index} at tree 0's leaf positions; a mismatch names the path and both structures. */
   private List<Object> leavesUpTo(TreeDef def, Object other, int index) {
     return Flattener.flattenUpTo(def, other, "tree " + index + " does not match tree 0",
-        () -> "\n  tree 0 structure: " + def + "\n  tree " + index + " structure: " + structureOf(other));
+        () -> structures(def.toString(), structureOf(other), index));
+  }
+
+  /** Both structures, or one when they print the same (they then differ in static data that does too). */
+  private static String structures(String first, String other, int index) {
+    if (first.equals(other)) {
+      return "\n  both structures print as: " + first;
+    }
+    return "\n  tree 0 structure: " + first + "\n  tree " + index + " structure: " + other;
   }
 
   private String structureOf(Object tree) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pytree4j.examples.Dense;
+import org.pytree4j.examples.Frozen;
 import org.pytree4j.examples.Mlp;
 
 /**
@@ -68,6 +69,77 @@ class TreeMismatchTest {
             + "  tree 1 structure: PyTreeDef({'model': Mlp(hidden=Dense(kernel=*, bias=*), out=Dense(kernel=*,"
             + " bias=*), activation='tanh')})",
         e.getMessage());
+  }
+
+  @Test
+  void staticArraysThatPrintTheSameSayTheirValuesDiffer() {
+    Frozen a = new Frozen(x, Nd4j.createFromArray(1f, 2f, 3f, 4f), "t");
+    Frozen b = a.withBias(Nd4j.createFromArray(1f, 2f, 3f, 5f));
+    TreeMismatchException e = assertThrows(TreeMismatchException.class, () -> PyTrees.map((p, q) -> p, a, b));
+    assertEquals("tree 1 does not match tree 0 at <root>: expected Frozen with static data {bias=float32[4],"
+            + " tag='t'} but found static data that prints the same and differs in 'bias': they are two INDArrays"
+            + " of the same dtype and shape whose values differ\n"
+            + "  both structures print as: PyTreeDef(Frozen(kernel=*, bias=float32[4], tag='t'))",
+        e.getMessage());
+  }
+
+  @Test
+  void staticValuesThatPrintTheSameSayTheyDifferInType() {
+    Frozen a = new Frozen(x, null, 1);
+    TreeMismatchException e = assertThrows(TreeMismatchException.class,
+        () -> PyTrees.map((p, q) -> p, a, a.withTag(1L)));
+    assertEquals("tree 1 does not match tree 0 at <root>: expected Frozen with static data {bias=None, tag=1}"
+            + " but found static data that prints the same and differs in 'tag': they differ in type (expected"
+            + " Integer, found Long)\n"
+            + "  both structures print as: PyTreeDef(Frozen(kernel=*, bias=None, tag=1))",
+        e.getMessage());
+  }
+
+  @Test
+  void staticValuesThatPrintTheSameSayTheyCompareByIdentity() {
+    Frozen a = new Frozen(x, null, new Named("config"));
+    TreeMismatchException e = assertThrows(TreeMismatchException.class,
+        () -> PyTrees.map((p, q) -> p, a, a.withTag(new Named("config"))));
+    assertEquals("tree 1 does not match tree 0 at <root>: expected Frozen with static data {bias=None,"
+            + " tag=config} but found static data that prints the same and differs in 'tag': they are two Named"
+            + " instances, and Named compares by identity (it does not override equals): static data must be the"
+            + " same object, or a value with equals\n"
+            + "  both structures print as: PyTreeDef(Frozen(kernel=*, bias=None, tag=config))",
+        e.getMessage());
+  }
+
+  @Test
+  void staticValuesThatPrintTheSameSayEqualsFindsThemDifferent() {
+    Frozen a = new Frozen(x, null, new Versioned("config", 1));
+    TreeMismatchException e = assertThrows(TreeMismatchException.class,
+        () -> PyTrees.map((p, q) -> p, a, a.withTag(new Versioned("config", 2))));
+    assertEquals("tree 1 does not match tree 0 at <root>: expected Frozen with static data {bias=None,"
+            + " tag=config} but found static data that prints the same and differs in 'tag': they are two"
+            + " Versioned values that Versioned.equals finds different, though their toString is the same\n"
+            + "  both structures print as: PyTreeDef(Frozen(kernel=*, bias=None, tag=config))",
+        e.getMessage());
+  }
+
+  /** A value that prints its name only and compares by identity. */
+  private static final class Named {
+    private final String name;
+
+    Named(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** A value that prints its name only but compares name and version. */
+  private record Versioned(String name, int version) {
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
   @Test

@@ -219,6 +219,56 @@ class DiagnosticsTest {
   }
 
   @Test
+  void nameClash_componentNamedLikeAMethodOfObject() {
+    JavaFileObject source = source("test.Timer",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Timer(",
+        "    long wait) {}");
+    // javac would report "illegal record component name" after processing; a companion built from the
+    // record would add errors of its own, so none is generated
+    assertSingleError(Compilations.compile(source), source, 7,
+        "[PyTreeNameClash] Component 'wait' of Timer has the name of a method of Object, which no record"
+            + " component may have; rename the component");
+  }
+
+  @Test
+  void nameClash_componentNamedLikeTheGeneratedBuilder() {
+    JavaFileObject source = source("test.Spec",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Spec(",
+        "    int size,",
+        "    String Builder) {}");
+    assertSingleError(Compilations.compile(source), source, 8,
+        "[PyTreeNameClash] Component 'Builder' of Spec has the name of the generated type SpecPyTree.Builder, in"
+            + " which its method would be named like the type (Eclipse's compiler warns about such methods); rename"
+            + " the component");
+  }
+
+  @Test
+  void nameClash_componentEqualsOfTypeObject() {
+    JavaFileObject source = source("test.Pair",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Pair<T>(",
+        "    T equals,",
+        "    int hash) {}");
+    assertSingleError(Compilations.compile(source), source, 7,
+        "[PyTreeNameClash] Component 'equals' of Pair has type T, so its builder setter equals(T) would override"
+            + " Object.equals; rename the component or give it a narrower type");
+  }
+
+  @Test
   void nameClash_componentNamedLikeAnotherComponentsWither() {
     JavaFileObject source = source("test.Dense",
         "package test;",
@@ -343,10 +393,10 @@ class DiagnosticsTest {
         .inFile(source).onLine(6);
   }
 
-  // ---- [PyTreeMissingWith] (a note) ----
+  // ---- [PyTreeMissingWith] (a warning) ----
 
   @Test
-  void missingWith_isANoteWithTheExactClause() {
+  void missingWith_isAWarningWithTheExactClause() {
     JavaFileObject source = source("test.Dense",
         "package test;",
         "",
@@ -355,11 +405,13 @@ class DiagnosticsTest {
         "",
         "@PyTreeNode",
         "public record Dense(INDArray kernel, INDArray bias) {}");
-    Compilation compilation = Compilations.strict().compile(source);
-    assertThat(compilation).succeededWithoutWarnings();
+    Compilation compilation = Compilations.compile(source);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
     assertThat(compilation)
-        .hadNoteContaining("[PyTreeMissingWith] Dense gets its companion DensePyTree, but withers, replace and"
-            + " toBuilder appear on the record only when it declares 'implements DensePyTree.With'")
+        .hadWarningContaining("[PyTreeMissingWith] Dense does not declare 'implements DensePyTree.With', so"
+            + " withers, replace and toBuilder are not on it (a call such as withKernel(..) does not compile). Add"
+            + " the clause, or write @PyTreeNode(withInterface = false) if Dense is meant to go without them")
         .inFile(source).onLine(7);
     assertThat(compilation).generatedSourceFile("test.DensePyTree");
   }
@@ -368,13 +420,145 @@ class DiagnosticsTest {
   void missingWith_genericTrainStateNamesItsTypeArguments() {
     JavaFileObject source = trainState("TrainState<P>", "long step", "@Field(pytreeNode = false) ApplyFn<P> applyFn",
         "P params", "@Field(pytreeNode = false) GradientTransformation tx", "OptState optState", "");
-    Compilation compilation = Compilations.strict().compile(source, PARAMS);
-    assertThat(compilation).succeededWithoutWarnings();
+    Compilation compilation = Compilations.compile(source, PARAMS);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
     assertThat(compilation)
-        .hadNoteContaining("[PyTreeMissingWith] TrainState gets its companion TrainStatePyTree, but withers,"
-            + " replace, toBuilder and applyGradients appear on the record only when it declares"
-            + " 'implements TrainStatePyTree.With<P>'")
+        .hadWarningContaining("[PyTreeMissingWith] TrainState does not declare 'implements TrainStatePyTree.With<P>',"
+            + " so withers, replace, toBuilder and applyGradients are not on it (a call such as withStep(..) does"
+            + " not compile)")
         .inFile(source).onLine(13);
+  }
+
+  @Test
+  void missingWith_silencedByWithInterfaceFalse() {
+    JavaFileObject source = source("test.Dense",
+        "package test;",
+        "",
+        "import org.nd4j.linalg.api.ndarray.INDArray;",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode(withInterface = false)",
+        "public record Dense(INDArray kernel, INDArray bias) {}");
+    Compilation compilation = Compilations.strict().compile(source);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test.DensePyTree");
+  }
+
+  @Test
+  void missingWith_failsAWerrorBuild() {
+    JavaFileObject source = source("test.Dense",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Dense(double w) {}");
+    Compilation compilation = Compilations.strict().compile(source);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadWarningContaining("[PyTreeMissingWith]").inFile(source).onLine(6);
+  }
+
+  // ---- [PyTreeStaticParams] (a warning) ----
+
+  @Test
+  void staticParams_indArray() {
+    JavaFileObject source = source("test.Dense",
+        "package test;",
+        "",
+        "import org.nd4j.linalg.api.ndarray.INDArray;",
+        "import org.pytree4j.Field;",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Dense(",
+        "    INDArray kernel,",
+        "    @Field(pytreeNode = false) INDArray bias) implements DensePyTree.With {}");
+    assertSingleWarning(Compilations.compile(source), source, 10,
+        "[PyTreeStaticParams] Static component 'bias' of Dense holds an INDArray"
+            + " (org.nd4j.linalg.api.ndarray.INDArray), so it is part of the tree structure, not leaves: the"
+            + " optimizer never updates it, and PyTrees.map and checkpoints skip it. Remove"
+            + " @Field(pytreeNode = false) to make it a child, or write @Field(pytreeNode = false, frozen = true)"
+            + " if it is meant to stay fixed");
+  }
+
+  @Test
+  void staticParams_arraySaysArraysCompareByIdentity() {
+    JavaFileObject source = source("test.Seq",
+        "package test;",
+        "",
+        "import org.pytree4j.Field;",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Seq(double w,",
+        "    @Field(pytreeNode = false) double[] weights) implements SeqPyTree.With {}");
+    assertSingleWarning(Compilations.compile(source), source, 8,
+        "[PyTreeStaticParams] Static component 'weights' of Seq holds an array (double[]), so it is part of the"
+            + " tree structure, not leaves: the optimizer never updates it, and PyTrees.map and checkpoints skip"
+            + " it; and arrays compare by identity, so equal arrays still make different structures.");
+  }
+
+  @Test
+  void staticParams_pytreeRecordAndContainersOfArrays() {
+    JavaFileObject source = source("test.Model",
+        "package test;",
+        "",
+        "import java.util.List;",
+        "import java.util.Map;",
+        "import org.nd4j.linalg.api.ndarray.INDArray;",
+        "import org.pytree4j.Field;",
+        "import org.pytree4j.PyTreeNode;",
+        "import test.params.Params;",
+        "",
+        "@PyTreeNode",
+        "public record Model(",
+        "    @Field(pytreeNode = false) Params frozenParams,",
+        "    @Field(pytreeNode = false) Map<String, List<INDArray>> table,",
+        "    @Field(pytreeNode = false) List<String> names) implements ModelPyTree.With {}");
+    Compilation compilation = Compilations.compile(source, PARAMS);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(2);
+    assertThat(compilation)
+        .hadWarningContaining("[PyTreeStaticParams] Static component 'frozenParams' of Model holds a pytree (the"
+            + " @PyTreeNode record Params) (test.params.Params)")
+        .inFile(source).onLine(12);
+    assertThat(compilation)
+        .hadWarningContaining("[PyTreeStaticParams] Static component 'table' of Model holds an INDArray"
+            + " (java.util.Map<java.lang.String,java.util.List<org.nd4j.linalg.api.ndarray.INDArray>>)")
+        .inFile(source).onLine(13);
+  }
+
+  @Test
+  void staticParams_silencedByFrozen() {
+    JavaFileObject source = source("test.Dense",
+        "package test;",
+        "",
+        "import org.nd4j.linalg.api.ndarray.INDArray;",
+        "import org.pytree4j.Field;",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Dense(INDArray kernel, @Field(pytreeNode = false, frozen = true) INDArray mask,",
+        "    @Field(pytreeNode = false, frozen = true) double[] weights) implements DensePyTree.With {}");
+    assertThat(Compilations.strict().compile(source)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void staticParams_frozenOnAChildHasNoEffect() {
+    JavaFileObject source = source("test.Dense",
+        "package test;",
+        "",
+        "import org.nd4j.linalg.api.ndarray.INDArray;",
+        "import org.pytree4j.Field;",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Dense(INDArray kernel,",
+        "    @Field(frozen = true) INDArray bias) implements DensePyTree.With {}");
+    assertSingleWarning(Compilations.compile(source), source, 9,
+        "[PyTreeStaticParams] @Field(frozen = true) on 'bias' of Dense has no effect: it applies to static"
+            + " components (pytreeNode = false)");
   }
 
   // ---- [PyTreeTrainState] ----
@@ -547,6 +731,12 @@ class DiagnosticsTest {
     }
     lines[19] = "}";
     return source("test." + name, lines);
+  }
+
+  private static void assertSingleWarning(Compilation compilation, JavaFileObject file, int line, String message) {
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining(message).inFile(file).onLine(line);
+    assertThat(compilation).hadWarningCount(1);
   }
 
   private static void assertSingleError(Compilation compilation, JavaFileObject file, int line, String message) {

@@ -53,7 +53,8 @@ class EdgeCaseRecordsTest {
         "import org.pytree4j.PyTreeNode;",
         "",
         "@PyTreeNode",
-        "public record Seq(boolean flag, char c, @Field(pytreeNode = false) double[] weights, INDArray... items)",
+        "public record Seq(boolean flag, char c, @Field(pytreeNode = false, frozen = true) double[] weights,",
+        "    INDArray... items)",
         "    implements SeqPyTree.With {}"));
     assertThat(compilation).succeededWithoutWarnings();
   }
@@ -145,5 +146,156 @@ class EdgeCaseRecordsTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("test.StatePyTree").contentsAsUtf8String()
         .contains("return new State(0L, applyFn, params, tx, TrainStates.init(tx, params));");
+  }
+
+  @Test
+  void componentsNamedLikeRestrictedIdentifiers() {
+    Compilation compilation = Compilations.strict().compile(source("test.Keywords",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Keywords(int yield, int record, int var, int sealed, int permits, int module, int open)",
+        "    implements KeywordsPyTree.With {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    // yield() cannot be called unqualified (JLS 3.9)
+    assertThat(compilation).generatedSourceFile("test.KeywordsPyTree").contentsAsUtf8String()
+        .contains("return new Keywords(yield, record(), var(), sealed(), permits(), module(), open());");
+    assertThat(compilation).generatedSourceFile("test.KeywordsPyTree").contentsAsUtf8String()
+        .contains("return new Keywords(this.yield(), record, var(), sealed(), permits(), module(), open());");
+  }
+
+  @Test
+  void componentNamedEqualsOfANarrowerTypeThanObject() {
+    Compilation compilation = Compilations.strict().compile(source("test.Check",
+        "package test;",
+        "",
+        "import org.pytree4j.PyTreeNode;",
+        "",
+        "@PyTreeNode",
+        "public record Check<N extends Number>(boolean equals, N same) implements CheckPyTree.With<N> {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
+  void deprecatedRecordAccessorsConstructorAndComponentTypes() {
+    Compilation compilation = Compilations.strict().compile(
+        source("test.Old",
+            "package test;",
+            "",
+            "@Deprecated",
+            "public final class Old {}"),
+        source("test.Gone",
+            "package test;",
+            "",
+            "@Deprecated(forRemoval = true)",
+            "public final class Gone {}"),
+        source("test.Legacy",
+            "package test;",
+            "",
+            "import org.pytree4j.PyTreeNode;",
+            "",
+            "@Deprecated",
+            "@PyTreeNode",
+            "public record Legacy(int x) implements LegacyPyTree.With {}"),
+        source("test.Accessors",
+            "package test;",
+            "",
+            "import java.util.List;",
+            "import org.pytree4j.PyTreeNode;",
+            "",
+            "@PyTreeNode",
+            "@SuppressWarnings({\"deprecation\", \"removal\"})",
+            "public record Accessors(int x, List<Old> olds, Gone gone) implements AccessorsPyTree.With {",
+            "  @Deprecated(forRemoval = true)",
+            "  public Accessors {}",
+            "",
+            "  @Deprecated",
+            "  @Override",
+            "  public int x() {",
+            "    return x;",
+            "  }",
+            "}"),
+        source("test.Plain",
+            "package test;",
+            "",
+            "import org.pytree4j.PyTreeNode;",
+            "",
+            "@PyTreeNode",
+            "public record Plain(int x) implements PlainPyTree.With {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test.LegacyPyTree").contentsAsUtf8String()
+        .contains("@SuppressWarnings(\"deprecation\")\npublic final class LegacyPyTree");
+    assertThat(compilation).generatedSourceFile("test.AccessorsPyTree").contentsAsUtf8String()
+        .contains("@SuppressWarnings({\"deprecation\", \"removal\"})\npublic final class AccessorsPyTree");
+    // nothing deprecated, nothing suppressed (ecj warns about an unnecessary suppression)
+    assertThat(compilation).generatedSourceFile("test.PlainPyTree").contentsAsUtf8String()
+        .doesNotContain("SuppressWarnings");
+  }
+
+  @Test
+  void typeAnnotationsAndAnnotatedAccessors() {
+    Compilation compilation = Compilations.compiler(new ClaimingProcessor("test.Marker"))
+        .withOptions((Object[]) Compilations.STRICT)
+        .compile(
+            source("test.Nullable",
+                "package test;",
+                "",
+                "import java.lang.annotation.ElementType;",
+                "import java.lang.annotation.Target;",
+                "",
+                "@Target(ElementType.TYPE_USE)",
+                "public @interface Nullable {}"),
+            source("test.Marker",
+                "package test;",
+                "",
+                "import java.lang.annotation.ElementType;",
+                "import java.lang.annotation.Retention;",
+                "import java.lang.annotation.RetentionPolicy;",
+                "import java.lang.annotation.Target;",
+                "",
+                "@Retention(RetentionPolicy.RUNTIME)",
+                "@Target({ElementType.METHOD, ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT})",
+                "public @interface Marker {}"),
+            source("test.Annotated",
+                "package test;",
+                "",
+                "import java.util.List;",
+                "import java.util.Map;",
+                "import org.pytree4j.PyTreeNode;",
+                "",
+                "@PyTreeNode",
+                "public record Annotated<T extends Comparable<? super T>>(",
+                "    @Nullable String name,",
+                "    String @Nullable [] tags,",
+                "    Map.@Nullable Entry<String, @Nullable T> entry,",
+                "    @Marker List<? extends @Nullable Number> values,",
+                "    @Nullable Integer... rest) implements AnnotatedPyTree.With<T> {",
+                "  @Marker",
+                "  @Override",
+                "  public @Nullable String name() {",
+                "    return name;",
+                "  }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
+  void recordsNamedLikeJavaLangTypes() {
+    Compilation compilation = Compilations.strict().compile(
+        source("test.Override", "package test;", "",
+            "import org.pytree4j.PyTreeNode;", "",
+            "@PyTreeNode",
+            "public record Override(int x) implements OverridePyTree.With {}"),
+        source("test.String", "package test;", "",
+            "import org.pytree4j.PyTreeNode;", "",
+            "@PyTreeNode",
+            "public record String(int x, java.lang.String text, Object other) implements StringPyTree.With {}"),
+        source("test.Object", "package test;", "",
+            "import org.pytree4j.PyTreeNode;", "",
+            "@PyTreeNode",
+            "public record Object(String inner, java.lang.Object any) implements ObjectPyTree.With {}"));
+    assertThat(compilation).succeededWithoutWarnings();
   }
 }

@@ -34,8 +34,16 @@ final class CompanionGenerator {
     if (model.isPublic()) {
       companion.addModifiers(Modifier.PUBLIC);
     }
+    companion.alwaysQualify(model.packageShadowsJavaLang().toArray(new String[0]));
     if (generated != null) {
       companion.addAnnotation(generated);
+    }
+    if (!model.suppressedWarnings().isEmpty()) {
+      // the record, an accessor or a component type is deprecated, and the companion must use it
+      List<CodeBlock> tokens = model.suppressedWarnings().stream().map(t -> CodeBlock.of("$S", t)).toList();
+      companion.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+          .addMember("value", tokens.size() == 1 ? "$L" : "{$L}", CodeBlock.join(tokens, ", "))
+          .build());
     }
     companion.addField(FieldSpec.builder(nodeTypeType(model), "NODE_TYPE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer("new $T()", NodeTypeGenerator.name(model))

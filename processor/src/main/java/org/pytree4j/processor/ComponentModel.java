@@ -1,5 +1,6 @@
 package org.pytree4j.processor;
 
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.type.TypeMirror;
@@ -13,6 +14,7 @@ import javax.lang.model.type.TypeMirror;
  * @param typeName its type for generated code
  * @param erasure its erased type, for the runtime type check when rebuilding ({@code long}, {@code List})
  * @param pytreeNode true for a pytree child, false for static data ({@code @Field(pytreeNode = false)})
+ * @param frozen {@code @Field(frozen = true)}: static arrays or pytrees that are meant to be static
  * @param stateDictKey its Python name in state dicts: {@code opt_state}
  */
 record ComponentModel(
@@ -22,6 +24,7 @@ record ComponentModel(
     TypeName typeName,
     TypeName erasure,
     boolean pytreeNode,
+    boolean frozen,
     String stateDictKey) {
 
   String witherName() {
@@ -30,5 +33,13 @@ record ComponentModel(
 
   boolean isPrimitive() {
     return type.getKind().isPrimitive();
+  }
+
+  /**
+   * A call of the accessor on {@code this} in the {@code With} interface: {@code kernel()}, but
+   * {@code this.yield()}, since {@code yield} cannot be called unqualified.
+   */
+  CodeBlock accessorCall() {
+    return CodeBlock.of(Naming.needsQualifiedCall(name) ? "this.$N()" : "$N()", name);
   }
 }

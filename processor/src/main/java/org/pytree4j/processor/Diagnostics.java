@@ -14,8 +14,16 @@ enum Diagnostics {
   UNDEFINED("PyTreeUndefined"),
   /** The record implements its {@code With} interface with the wrong type arguments. */
   WITH_ARGUMENTS("PyTreeWithArguments"),
-  /** The record does not implement its generated {@code With} interface (a note, not an error). */
+  /**
+   * The record does not implement its generated {@code With} interface (a warning; silenced by
+   * {@code @PyTreeNode(withInterface = false)}).
+   */
   MISSING_WITH("PyTreeMissingWith"),
+  /**
+   * A static component holds arrays, INDArrays or a pytree, which the optimizer then never sees (a
+   * warning; silenced by {@code @Field(pytreeNode = false, frozen = true)}).
+   */
+  STATIC_PARAMS("PyTreeStaticParams"),
   /** A record that looks like a train state but lacks a part or gives one the wrong kind. */
   TRAIN_STATE("PyTreeTrainState"),
   /** The processor failed unexpectedly; a bug in pytree4j. */

@@ -59,7 +59,10 @@ final class ModelReader {
         companion,
         isVisibleOutsidePackage(record),
         List.copyOf(components),
-        withClause(record, companion),
+        withClause(record),
+        !Boolean.FALSE.equals(annotationValue(record, RuntimeNames.PY_TREE_NODE, RuntimeNames.WITH_INTERFACE)),
+        Deprecations.warningsToSuppress(elements, types, record),
+        JavaLangNames.hiddenIn(elements, record),
         isTrainStateShaped(components) ? trainState(components) : null);
   }
 
@@ -76,23 +79,28 @@ final class ModelReader {
         type,
         TypeName.get(type),
         TypeName.get(types.erasure(type)),
-        isPytreeNode(component),
+        !Boolean.FALSE.equals(annotationValue(component, RuntimeNames.FIELD, RuntimeNames.PYTREE_NODE)),
+        Boolean.TRUE.equals(annotationValue(component, RuntimeNames.FIELD, RuntimeNames.FROZEN)),
         Naming.snakeCase(name));
   }
 
-  /** {@code @Field(pytreeNode = ...)}, true when absent. */
-  private static boolean isPytreeNode(Element component) {
-    for (AnnotationMirror mirror : component.getAnnotationMirrors()) {
-      if (isAnnotation(mirror, RuntimeNames.FIELD)) {
+  /**
+   * The value of {@code member} of the annotation {@code annotation} on {@code element} when written
+   * out, else null (the annotation's default applies). Read from the mirror, by name: the processor
+   * never loads the runtime's annotation classes.
+   */
+  static Object annotationValue(Element element, String annotation, String member) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      if (isAnnotation(mirror, annotation)) {
         for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
             : mirror.getElementValues().entrySet()) {
-          if (entry.getKey().getSimpleName().contentEquals("pytreeNode")) {
-            return Boolean.TRUE.equals(entry.getValue().getValue());
+          if (entry.getKey().getSimpleName().contentEquals(member)) {
+            return entry.getValue().getValue();
           }
         }
       }
     }
-    return true;
+    return null;
   }
 
   static boolean isAnnotation(AnnotationMirror mirror, String qualifiedName) {
@@ -118,7 +126,13 @@ final class ModelReader {
     return true;
   }
 
-  private RecordModel.WithClause withClause(TypeElement record, ClassName companion) {
+  /**
+   * How {@code record} declares its {@code With} interface. A superinterface that is not generated yet
+   * is an error type that javac and ecj print as written; ecj leaves a generic one out altogether, so
+   * {@code MISSING} in the round that generates the companion means "not seen yet".
+   */
+  static RecordModel.WithClause withClause(TypeElement record) {
+    ClassName companion = Naming.companion(ClassName.get(record));
     String withName = companion.canonicalName() + ".With";
     String shortName = companion.simpleName() + ".With";
     List<String> expectedArgs = new ArrayList<>();
@@ -130,7 +144,7 @@ final class ModelReader {
       List<String> args;
       if (iface.getKind() == TypeKind.DECLARED && iface instanceof DeclaredType declared
           && declared.asElement() instanceof TypeElement element) {
-        written = element.getQualifiedName().toString();
+        written = Records.canonicalName(element);
         args = new ArrayList<>();
         for (TypeMirror arg : declared.getTypeArguments()) {
           args.add(arg.getKind() == TypeKind.TYPEVAR ? arg.toString() : "?" + arg);

@@ -35,6 +35,7 @@ final class ModelValidator {
     }
     checkNames(model);
     checkWithClause(model);
+    checkStaticComponents(model);
     if (model.trainState() != null) {
       checkTrainState(model, model.trainState());
     }
@@ -84,6 +85,20 @@ final class ModelValidator {
       }
     }
     for (ComponentModel c : model.components()) {
+      if (Naming.OBJECT_METHODS.contains(c.name())) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Component '%s' of %s has the name of a method of Object, which no record component may have;"
+                + " rename the component", c.name(), record);
+      } else if (c.name().equals("Builder") || c.name().equals("With")) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Component '%s' of %s has the name of the generated type %s.%s, in which its method would be named"
+                + " like the type (Eclipse's compiler warns about such methods); rename the component",
+            c.name(), record, model.companion().simpleName(), c.name());
+      } else if (c.name().equals("equals") && isObject(c.type())) {
+        reporter.error(c.element(), Diagnostics.NAME_CLASH,
+            "Component 'equals' of %s has type %s, so its builder setter equals(%s) would override"
+                + " Object.equals; rename the component or give it a narrower type", record, c.type(), c.type());
+      }
       if (Naming.RESERVED.contains(c.name())) {
         reporter.error(c.element(), Diagnostics.NAME_CLASH,
             "Component '%s' of %s has the name of a generated method (%s() of %s); rename the component",
@@ -96,6 +111,41 @@ final class ModelValidator {
             c.name(), record, shadowed.name());
       }
     }
+  }
+
+  /**
+   * Warns about static components that hold arrays, INDArrays or pytrees: usually params that were
+   * meant to be trained. {@code @Field(frozen = true)} says they are meant to be static.
+   */
+  private void checkStaticComponents(RecordModel model) {
+    ParamTypes params = new ParamTypes(elements, types);
+    for (ComponentModel c : model.components()) {
+      if (c.pytreeNode()) {
+        if (c.frozen()) {
+          reporter.warning(c.element(), Diagnostics.STATIC_PARAMS,
+              "@Field(frozen = true) on '%s' of %s has no effect: it applies to static components"
+                  + " (pytreeNode = false)", c.name(), model.rawRecordType().simpleName());
+        }
+        continue;
+      }
+      String held = c.frozen() ? null : params.heldParams(c.type());
+      if (held != null) {
+        reporter.warning(c.element(), Diagnostics.STATIC_PARAMS,
+            "Static component '%s' of %s holds %s (%s), so it is part of the tree structure, not leaves: the"
+                + " optimizer never updates it, and PyTrees.map and checkpoints skip it%s. Remove"
+                + " @Field(pytreeNode = false) to make it a child, or write @Field(pytreeNode = false, frozen ="
+                + " true) if it is meant to stay fixed",
+            c.name(), model.rawRecordType().simpleName(), held, c.type(),
+            held.equals("an array") ? "; and arrays compare by identity, so equal arrays still make different"
+                + " structures" : "");
+      }
+    }
+  }
+
+  /** Whether {@code type} erases to Object (Object itself, or a type variable bounded by it). */
+  private boolean isObject(TypeMirror type) {
+    return types.erasure(type) instanceof DeclaredType declared
+        && ((TypeElement) declared.asElement()).getQualifiedName().contentEquals("java.lang.Object");
   }
 
   /** The companion names every component type; a private type (a private nested class) it cannot name. */
@@ -122,10 +172,14 @@ final class ModelValidator {
 
   private void checkWithClause(RecordModel model) {
     if (model.withInterface() == RecordModel.WithClause.WRONG_ARGUMENTS) {
-      reporter.error(model.element(), Diagnostics.WITH_ARGUMENTS,
-          "%s must implement its With interface with its own type parameters, in order: '%s'",
-          model.rawRecordType().simpleName(), model.implementsClause());
+      reportWithArguments(reporter, model.element(), model.implementsClause());
     }
+  }
+
+  static void reportWithArguments(ErrorReporter reporter, TypeElement record, String implementsClause) {
+    reporter.error(record, Diagnostics.WITH_ARGUMENTS,
+        "%s must implement its With interface with its own type parameters, in order: '%s'",
+        record.getSimpleName(), implementsClause);
   }
 
   private void checkTrainState(RecordModel model, TrainStateModel ts) {

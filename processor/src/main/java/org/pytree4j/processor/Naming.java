@@ -13,6 +13,18 @@ final class Naming {
       Set.of("replace", "toBuilder", "builder", "build", "flatten", "flattenWithPath", "unflatten",
           "nodeType", "pyTreeNodeType", "create", "applyGradients", "applyGradientsDonating");
 
+  /**
+   * Names of {@code Object}'s methods that a record component may not have (JLS 8.10.1); javac and ecj
+   * report them on the record, and a companion built from them would not compile.
+   */
+  static final Set<String> OBJECT_METHODS =
+      Set.of("clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
+  /** Whether a method of this name must be called qualified ({@code this.yield()}, JLS 3.9). */
+  static boolean needsQualifiedCall(String method) {
+    return method.equals("yield");
+  }
+
   /** The companion of a record: {@code com.acme.Outer.Inner} -> {@code com.acme.Outer_InnerPyTree}. */
   static ClassName companion(ClassName record) {
     return ClassName.get(record.packageName(), companionSimpleName(String.join(".", record.simpleNames())));

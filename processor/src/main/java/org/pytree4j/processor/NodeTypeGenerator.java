@@ -84,9 +84,9 @@ final class NodeTypeGenerator {
 
   private static CodeBlock accessors(List<ComponentModel> components) {
     if (components.isEmpty()) {
-      return CodeBlock.of("new Object[0]");
+      return CodeBlock.of("new $T[0]", ClassName.OBJECT);
     }
-    CodeBlock.Builder array = CodeBlock.builder().add("new Object[] {");
+    CodeBlock.Builder array = CodeBlock.builder().add("new $T[] {", ClassName.OBJECT);
     for (int i = 0; i < components.size(); i++) {
       array.add(i == 0 ? "node.$N()" : ",$Wnode.$N()", components.get(i).name());
     }

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.FilerException;
@@ -19,6 +22,7 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -32,6 +36,15 @@ public final class PyTreeProcessor extends AbstractProcessor {
 
   /** Records that referenced types not defined yet, to retry in the next round. */
   private final Set<String> deferred = new LinkedHashSet<>();
+
+  /**
+   * Records that got a companion without seeming to implement its {@code With}: checked again in the
+   * next round, once the companion exists (ecj shows a generic {@code With} only then).
+   */
+  private final Map<String, WithCheck> withChecks = new LinkedHashMap<>();
+
+  /** What the warning says: the clause to add, and what it brings. */
+  private record WithCheck(String implementsClause, boolean trainState, String firstWither) {}
 
   private LocalTypes localTypes;
 
@@ -59,7 +72,8 @@ public final class PyTreeProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    ErrorReporter reporter = new ErrorReporter(processingEnv.getMessager());
+    ErrorReporter reporter = new ErrorReporter(processingEnv.getMessager(), processingEnv.getTypeUtils());
+    checkWithClauses(reporter);
     List<TypeElement> retry = new ArrayList<>();
     for (String name : deferred) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -106,15 +120,13 @@ public final class PyTreeProcessor extends AbstractProcessor {
       }
       JavaFile file = CompanionGenerator.generate(model, generatedAnnotation());
       file.writeTo(processingEnv.getFiler());
-      if (model.withInterface() == RecordModel.WithClause.MISSING) {
-        reporter.note(record, Diagnostics.MISSING_WITH,
-            "%s gets its companion %s, but %s appear on the record only when it declares '%s'",
-            record.getSimpleName(), model.companion().simpleName(),
-            model.trainState() != null ? "withers, replace, toBuilder and applyGradients" : "withers, replace and toBuilder",
-            model.implementsClause());
+      if (model.withInterface() == RecordModel.WithClause.MISSING && model.withInterfaceExpected()) {
+        withChecks.put(Records.canonicalName(record), new WithCheck(model.implementsClause(),
+            model.trainState() != null,
+            model.components().isEmpty() ? "toBuilder()" : model.components().get(0).witherName() + "(..)"));
       }
     } catch (MissingTypes.MissingTypeException e) {
-      deferred.add(record.getQualifiedName().toString());
+      deferred.add(Records.canonicalName(record));
     } catch (FilerException e) {
       // The Filer refuses a type name that a source file or another processor already declares.
       reporter.error(record, Diagnostics.NAME_CLASH,
@@ -133,17 +145,44 @@ public final class PyTreeProcessor extends AbstractProcessor {
     }
   }
 
+  /**
+   * The records of the previous round whose {@code With} clause was not seen: now that their companions
+   * exist, a clause with the wrong type arguments is an error, and none at all a warning.
+   */
+  private void checkWithClauses(ErrorReporter reporter) {
+    for (Map.Entry<String, WithCheck> entry : withChecks.entrySet()) {
+      TypeElement record = processingEnv.getElementUtils().getTypeElement(entry.getKey());
+      if (record == null) {
+        continue;
+      }
+      WithCheck check = entry.getValue();
+      switch (ModelReader.withClause(record)) {
+        case WRONG_ARGUMENTS -> ModelValidator.reportWithArguments(reporter, record, check.implementsClause());
+        case MISSING -> reporter.warning(record, Diagnostics.MISSING_WITH,
+            "%s does not declare '%s', so %s are not on it (a call such as %s does not compile). Add the"
+                + " clause, or write @PyTreeNode(withInterface = false) if %s is meant to go without them",
+            record.getSimpleName(), check.implementsClause(),
+            check.trainState() ? "withers, replace, toBuilder and applyGradients" : "withers, replace and toBuilder",
+            check.firstWither(), record.getSimpleName());
+        case IMPLEMENTED -> { }
+        default -> throw new AssertionError();
+      }
+    }
+    withChecks.clear();
+  }
+
   private void checkFieldPlacement(Set<? extends Element> annotated, ErrorReporter reporter) {
+    Set<Element> reported = new HashSet<>();
     for (Element element : annotated) {
-      Element owner = element.getEnclosingElement();
-      boolean onNode = element.getKind() == ElementKind.RECORD_COMPONENT
-          && owner != null
-          && ModelReader.hasAnnotation(owner, RuntimeNames.PY_TREE_NODE);
-      if (!onNode) {
-        reporter.error(element, Diagnostics.FIELD_OUTSIDE_NODE,
+      RecordComponentElement component = Records.componentOf(element);
+      Element at = component != null ? component : element;
+      Element owner = at.getEnclosingElement();
+      boolean onNode = component != null && ModelReader.hasAnnotation(owner, RuntimeNames.PY_TREE_NODE);
+      if (!onNode && reported.add(at)) {
+        reporter.error(at, Diagnostics.FIELD_OUTSIDE_NODE,
             "@Field on '%s' has no effect: it applies to components of a @PyTreeNode record, and %s is not"
                 + " one. Annotate %s with @PyTreeNode or remove @Field",
-            element.getSimpleName(), owner == null ? "its owner" : owner.getSimpleName(),
+            at.getSimpleName(), owner == null ? "its owner" : owner.getSimpleName(),
             owner == null ? "the record" : owner.getSimpleName());
       }
     }

@@ -17,7 +17,13 @@ import javax.lang.model.element.TypeElement;
  * @param companion the companion class ({@code TrainStatePyTree})
  * @param isPublic whether the companion is public (the record is visible outside its package)
  * @param components all components, in declaration order
- * @param withInterface how the record relates to its generated {@code With} interface
+ * @param withInterface how the record relates to its generated {@code With} interface, as far as this
+ *     round can tell (ecj leaves a generic {@code With} that is not generated yet out of the record's
+ *     interfaces, so {@code MISSING} is checked again in the next round)
+ * @param withInterfaceExpected false for {@code @PyTreeNode(withInterface = false)}
+ * @param suppressedWarnings what the companion suppresses: {@code deprecation}, {@code removal}
+ * @param packageShadowsJavaLang simple names of types in the record's package that are also the names
+ *     of {@code java.lang} types ({@code Override}, {@code String}): the companion qualifies both
  * @param trainState the train-state roles, or null when the record is not a train state
  */
 record RecordModel(
@@ -29,13 +35,16 @@ record RecordModel(
     boolean isPublic,
     List<ComponentModel> components,
     WithClause withInterface,
+    boolean withInterfaceExpected,
+    List<String> suppressedWarnings,
+    List<String> packageShadowsJavaLang,
     TrainStateModel trainState) {
 
   /** Whether and how the record declares {@code implements XPyTree.With}. */
   enum WithClause {
     /** It does, with type arguments matching its own type parameters. */
     IMPLEMENTED,
-    /** It does not: the record still gets its companion, and a note. */
+    /** It does not: the record still gets its companion, and a warning unless it opted out. */
     MISSING,
     /** It does, with other type arguments. */
     WRONG_ARGUMENTS
@@ -71,9 +80,11 @@ record RecordModel(
 
   /** The clause users write: {@code implements TrainStatePyTree.With<P>}. */
   String implementsClause() {
-    String args = typeVariables.isEmpty()
-        ? ""
-        : "<" + String.join(", ", typeVariables.stream().map(v -> v.name()).toList()) + ">";
+    return implementsClause(companion, typeVariables.stream().map(v -> v.name()).toList());
+  }
+
+  static String implementsClause(ClassName companion, List<String> typeVariables) {
+    String args = typeVariables.isEmpty() ? "" : "<" + String.join(", ", typeVariables) + ">";
     return "implements " + companion.simpleName() + ".With" + args;
   }
 

@@ -11,6 +11,12 @@ final class RuntimeNames {
 
   static final String PY_TREE_NODE = "org.pytree4j.PyTreeNode";
   static final String FIELD = "org.pytree4j.Field";
+  /** {@code @PyTreeNode(withInterface = false)}: the record means to go without its {@code With}. */
+  static final String WITH_INTERFACE = "withInterface";
+  /** {@code @Field(pytreeNode = false)}: a static component. */
+  static final String PYTREE_NODE = "pytreeNode";
+  /** {@code @Field(pytreeNode = false, frozen = true)}: static arrays or pytrees, meant so. */
+  static final String FROZEN = "frozen";
   static final String CUSTOM_NODE = "org.pytree4j.CustomNode";
 
   static final ClassName PY_TREE_RECORD = ClassName.get("org.pytree4j", "PyTreeRecord");

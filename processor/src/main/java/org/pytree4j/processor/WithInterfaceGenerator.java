@@ -55,7 +55,7 @@ final class WithInterfaceGenerator {
       if (!args.isEmpty()) {
         args.add(",$W");
       }
-      args.add(c == changed ? "$N" : "$N()", c.name());
+      args.add(c == changed ? CodeBlock.of("$N", c.name()) : c.accessorCall());
     }
     return MethodSpec.methodBuilder(changed.witherName())
         .addJavadoc("A copy with {@code $L} replaced; this record is unchanged.\n", changed.name())
@@ -69,7 +69,7 @@ final class WithInterfaceGenerator {
   private static MethodSpec toBuilder(RecordModel model) {
     CodeBlock.Builder chain = CodeBlock.builder().add("return new $T()", model.builderType());
     for (ComponentModel c : model.components()) {
-      chain.add("$Z.$N($N())", c.name(), c.name());
+      chain.add("$Z.$N($L)", c.name(), c.accessorCall());
     }
     return MethodSpec.methodBuilder("toBuilder")
         .addJavadoc("A builder holding this record's components.\n")

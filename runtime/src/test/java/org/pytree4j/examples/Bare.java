@@ -5,8 +5,9 @@ import org.pytree4j.Field;
 import org.pytree4j.PyTreeNode;
 
 /**
- * A node record that does not declare {@code implements BarePyTree.With}: it still gets a companion
- * (and a note at build time), and the runtime finds its node type through the annotation.
+ * A node record that does not declare {@code implements BarePyTree.With} (and says so, which keeps
+ * the processor's warning away): it still gets a companion, and the runtime finds its node type
+ * through the annotation.
  */
-@PyTreeNode
+@PyTreeNode(withInterface = false)
 public record Bare(INDArray weight, @Field(pytreeNode = false) int size) {}
