@@ -89,8 +89,9 @@ class FusedStepTest {
         Arguments.of("adamax", adamax(1e-2)),
         Arguments.of("flatten adamax", flatten(adamax(2e-2).b2(0.9))),
         Arguments.of("rmsprop", rmsprop(1e-3)),
-        Arguments.of("rmsprop centered, eps outside, bias-corrected, nesterov momentum",
-            rmsprop(1e-3).centered(true).epsInSqrt(false).biasCorrection(true).momentum(0.9).nesterov(true)),
+        Arguments.of("rmsprop centered, eps outside, bias-corrected from 1, nesterov momentum",
+            rmsprop(1e-3).centered(true).epsInSqrt(false).biasCorrection(true).initialScale(1.0).momentum(0.9)
+                .nesterov(true)),
         Arguments.of("inject rmsprop momentum schedule", injectHyperparams(rmsprop(warmupCosineDecay(0, 1e-2, 2, 50))
             .momentum(0.9).biasCorrection(true))),
         Arguments.of("ema, scale", chain(ema(0.9), scale(-0.1))));
