@@ -107,6 +107,9 @@ public final class ScaleByRms extends InjectableTransformation<ScaleByRms> {
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(biasCorrection ? state instanceof ScaleByRmsWithCountState : state instanceof ScaleByRmsState)) {
+      return null;
+    }
     int count = nextCount(state);
     return FusedPart.of(op(count), List.of(nu(state)), trees -> newState(count, trees.get(0)));
   }

@@ -111,6 +111,9 @@ public final class ScaleByStddev extends InjectableTransformation<ScaleByStddev>
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    if (!(biasCorrection ? state instanceof ScaleByRStdDevWithCountState : state instanceof ScaleByRStdDevState)) {
+      return null;
+    }
     int count = nextCount(state);
     return FusedPart.of(op(count), moments(state), trees -> newState(count, trees));
   }

@@ -172,6 +172,15 @@ class BadInputTest {
     assertEquals("[0]", e.statePath().keystr());
     assertTrue(e.getMessage().contains("scale_by_rms(bias_correction=True)")
         && e.getMessage().contains("expected a ScaleByRmsWithCountState but found ScaleByRmsState"), e.getMessage());
+    // the fused step does not take it either (it holds the same moment tree), nor the other way round
+    OptimizerInputException fused = assertThrows(OptimizerInputException.class,
+        () -> Optax.step(tx, params, plain, grads));
+    assertEquals(e.getMessage(), fused.getMessage());
+    OptState counted = tx.init(params);
+    assertThrows(OptimizerInputException.class, () -> Optax.step(rmsprop(1e-3), params, counted, grads));
+    assertThrows(OptimizerInputException.class,
+        () -> Optax.step(rmsprop(1e-3).centered(true), params, rmsprop(1e-3).centered(true).biasCorrection(true)
+            .init(params), grads));
   }
 
   @Test
