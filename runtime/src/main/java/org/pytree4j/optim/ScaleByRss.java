@@ -96,16 +96,33 @@ public final class ScaleByRss extends InjectableTransformation<ScaleByRss> {
       return false;
     }
 
+    /**
+     * Optax's {@code where(s > 0, rsqrt(s + eps), 0) * g}. The select stops the JIT from vectorizing
+     * the loop (5x slower here), and a sum that is not positive is rare (a zero start with zero
+     * gradients, or NaN): so the sums are taken first with their minimum, and the select runs only
+     * where that minimum says it may matter. Either loop gives the same bits.
+     */
     @Override
     public void runFloat32(float[] u, float[][] state, float[] p, int from, int to) {
       float[] sum = state[0];
       float eps = (float) this.eps;
+      float min = Float.POSITIVE_INFINITY;
       for (int i = from; i < to; i++) {
         float g = u[i];
         float s = g * g + sum[i];
         sum[i] = s;
+        min = Math.min(min, s);
+      }
+      if (min > 0) {
+        for (int i = from; i < to; i++) {
+          u[i] = (1f / (float) Math.sqrt(sum[i] + eps)) * u[i];
+        }
+        return;
+      }
+      for (int i = from; i < to; i++) {
+        float s = sum[i];
         float inv = s > 0 ? 1f / (float) Math.sqrt(s + eps) : 0f;
-        u[i] = inv * g;
+        u[i] = inv * u[i];
       }
     }
 

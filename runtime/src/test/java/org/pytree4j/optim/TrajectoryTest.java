@@ -137,6 +137,27 @@ class TrajectoryTest {
         "adagrad(initial_accumulator_value=0.5, eps=1e-3)");
   }
 
+  /**
+   * Optax's {@code where(s > 0, rsqrt(s + eps), 0)}: a sum that is zero (a zero start and a zero
+   * gradient, or one whose square underflows in float32) gives a zero update, not {@code g / sqrt(eps)};
+   * the fused step gives the same.
+   */
+  @Test
+  void adagradZeroSumsGiveZeroUpdates() {
+    GradientTransformation tx = adagrad(1.0).initialAccumulatorValue(0.0);
+    INDArray params = Arrays32.vec(1, 1, 1, 1);
+    INDArray grads = Arrays32.vec(0, 1e-30, 2, -3);
+    UpdateResult r = tx.update(grads, tx.init(params), params);
+    double[] u = Arrays32.values((INDArray) r.updates());
+    assertEquals(0.0, u[0], 0.0);
+    assertEquals(0.0, u[1], 0.0, "1e-30 squared is 0 in float32: the sum is 0, so is the update");
+    assertEquals(-(float) (1 / Math.sqrt(4 + 1e-7)) * 2f, u[2], 1e-7);
+    assertEquals((float) (1 / Math.sqrt(9 + 1e-7)) * 3f, u[3], 1e-7);
+    OptimizerStep<INDArray> fused = Optax.step(tx, params, tx.init(params), grads);
+    Arrays32.assertSameBits(applyUpdates(params, r.updates()), fused.params(), "fused params");
+    Arrays32.assertSameBits(r.state(), fused.state(), "fused state");
+  }
+
   @Test
   void adabeliefTrajectory() {
     Float64Reference.Adabelief ref = new Float64Reference.Adabelief();
