@@ -426,8 +426,9 @@ public final class Optax {
   /**
    * One optimizer step, Optax's {@code updates, state = tx.update(grads, state, params)} followed by
    * {@code params = optax.apply_updates(params, updates)}, as one call. When every leaf is a float32
-   * array and every transformation is elementwise (adam, sgd, scale, trace, add_decayed_weights,
-   * a leading clip_by_global_norm, chains and injectHyperparams of these) it runs as one fused pass
+   * array and every transformation is elementwise (adam, lion, adagrad, adabelief, adamax, rmsprop,
+   * sgd, scale, trace, ema, add_decayed_weights, a leading clip_by_global_norm, chains, flatten and
+   * injectHyperparams of these) it runs as one fused pass
    * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
    * otherwise it is exactly those two calls. It runs on {@link StepEngine#defaultEngine()}, or on the
    * engine {@code tx} is {@link StepEngine#bind bound} to. Nothing given is modified: {@code params} and
