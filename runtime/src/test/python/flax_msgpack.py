@@ -1,10 +1,11 @@
 """Flax's msgpack state format (flax/serialization.py), with only msgpack and numpy.
 
 The interop tests cannot install Flax or JAX, so this module re-implements the rules of
-flax.serialization.to_state_dict / msgpack_serialize / msgpack_restore:
+flax.serialization.to_state_dict / msgpack_serialize / msgpack_restore as they are in
+google/flax, flax/serialization.py at commit a8d5fca07c7c1a1479f7f84ff8ff16c74fd36f8a:
 
-- to_state_dict: dicts keep their keys; lists and tuples become {"0": .., "1": ..}; namedtuples
-  (Optax states) become {field: ..}; anything else is a leaf.
+- to_state_dict: dicts keep their keys, in the dict's own (insertion) order; lists and tuples
+  become {"0": .., "1": ..}; namedtuples (Optax states) become {field: ..}; anything else is a leaf.
 - ndarrays: ext type 1 holding msgpack (shape, dtype.name, row-major bytes) packed with
   use_bin_type=True; numpy scalars: ext type 3 with the same payload of shape (); Python complex:
   ext type 2 holding (real, imag).
@@ -78,6 +79,29 @@ def to_state_dict(x):
     if isinstance(x, dict):
         return {str(k): to_state_dict(v) for k, v in x.items()}
     return x
+
+
+def from_state_dict(target, state, path="<root>"):
+    """flax.serialization.from_state_dict for the trees the fixtures use, stricter than Flax: a
+    namedtuple (an Optax state) needs exactly its fields, a list or tuple exactly its "0".."n-1", a
+    dict exactly its keys; a leaf comes back as the state holds it, as in Flax."""
+    if _is_namedtuple(target):
+        if not isinstance(state, dict) or set(state) != set(target._fields):
+            raise ValueError(f"{path}: {type(target).__name__} needs keys {list(target._fields)}, found "
+                             f"{list(state) if isinstance(state, dict) else type(state).__name__}")
+        return type(target)(**{f: from_state_dict(getattr(target, f), state[f], f"{path}.{f}") for f in target._fields})
+    if isinstance(target, (list, tuple)):
+        keys = [str(i) for i in range(len(target))]
+        if not isinstance(state, dict) or set(state) != set(keys):
+            raise ValueError(f"{path}: a sequence of {len(target)} needs keys {keys}, found "
+                             f"{list(state) if isinstance(state, dict) else type(state).__name__}")
+        return type(target)(from_state_dict(v, state[k], f"{path}[{k}]") for k, v in zip(keys, target))
+    if isinstance(target, dict):
+        if not isinstance(state, dict) or set(state) != set(map(str, target)):
+            raise ValueError(f"{path}: a dict with keys {sorted(map(str, target))} found "
+                             f"{sorted(state) if isinstance(state, dict) else type(state).__name__}")
+        return {k: from_state_dict(v, state[str(k)], f"{path}['{k}']") for k, v in target.items()}
+    return state
 
 
 def _array_payload(shape, dtype_name, data):

@@ -136,9 +136,10 @@ final class Flattener {
   }
 
   /**
-   * A dict's keys (checked to be Strings) in sorted order and its values in the same order. A naturally
-   * ordered SortedMap is read in one pass over its entries: walking a large map's nodes is a cache
-   * miss per node, so each pass counts.
+   * A dict's keys (checked to be Strings) in code-point order and its values in the same order. A
+   * SortedMap is read in one pass over its entries (walking a large map's nodes is a cache miss per
+   * node, so each pass counts); one in String's natural order is then checked, as that order differs
+   * from code-point order for keys with surrogate pairs (see {@link CodePointOrder}).
    */
   private record DictEntries(List<String> keys, Object[] values) {
     static DictEntries of(Map<?, ?> map) {
@@ -150,40 +151,39 @@ final class Flattener {
         }
         return new DictEntries(keys, values);
       }
-      if (!naturallySorted(map)) {
-        List<String> keys = sortedKeys(map);
-        Object[] values = new Object[keys.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = map.get(keys.get(i));
+      if (map instanceof SortedMap<?, ?> sorted
+          && (sorted.comparator() == null || sorted.comparator() == CodePointOrder.INSTANCE)) {
+        String[] keys = new String[map.size()];
+        Object[] values = new Object[keys.length];
+        boolean surrogatePairs = false;
+        int i = 0;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          String key = requireStringKey(e.getKey());
+          surrogatePairs |= key.codePointCount(0, key.length()) != key.length();
+          keys[i] = key;
+          values[i++] = e.getValue();
         }
-        return new DictEntries(keys, values);
+        List<String> keyList = List.of(keys);
+        if (sorted.comparator() != null || !surrogatePairs || CodePointOrder.isStrictlyIncreasing(keyList)) {
+          return new DictEntries(keyList, values);
+        }
       }
-      String[] keys = new String[map.size()];
-      Object[] values = new Object[keys.length];
-      int i = 0;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        keys[i] = requireStringKey(e.getKey());
-        values[i++] = e.getValue();
+      List<String> keys = sortedKeys(map);
+      Object[] values = new Object[keys.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = map.get(keys.get(i));
       }
-      return new DictEntries(List.of(keys), values);
+      return new DictEntries(keys, values);
     }
   }
 
-  /** True when iterating {@code map} gives its entries in sorted key order (a naturally ordered SortedMap). */
-  static boolean naturallySorted(Map<?, ?> map) {
-    return map instanceof SortedMap<?, ?> s && s.comparator() == null;
-  }
-
-  /** The map's keys, checked to be Strings, in sorted order. */
+  /** The map's keys, checked to be Strings, in code-point order. */
   static List<String> sortedKeys(Map<?, ?> map) {
     List<String> keys = new ArrayList<>(map.size());
-    boolean sorted = naturallySorted(map);
     for (Object key : map.keySet()) {
       keys.add(requireStringKey(key));
     }
-    if (!sorted) {
-      keys.sort(null);
-    }
+    CodePointOrder.sort(keys);
     return List.copyOf(keys);
   }
 
@@ -348,7 +348,7 @@ final class Flattener {
       for (Object k : map.keySet()) {
         keys.add(String.valueOf(k));
       }
-      keys.sort(null);
+      keys.sort(CodePointOrder.INSTANCE);
       return "dict with keys " + TreeDef.quoted(keys);
     }
     if (x instanceof List<?> list) {

@@ -10,8 +10,9 @@ import java.util.function.Predicate;
  *
  * <p>A pytree is built from containers and leaves:
  * <ul>
- *   <li>{@code Map} with String keys: children in sorted key order; rebuilt as an immutable sorted map
- *       (like a Flax {@code FrozenDict}). Keys print as {@code ['params']}.</li>
+ *   <li>{@code Map} with String keys: children in sorted key order (by code point, as Python sorts
+ *       {@code str} and JAX a dict's keys: {@link #keyOrder()}); rebuilt as an immutable sorted map.
+ *       Keys print as {@code ['params']}.</li>
  *   <li>{@code List}: children in order; rebuilt as an immutable list. Keys print as {@code [0]}.</li>
  *   <li>{@link PyTreeNode} records (and other {@link CustomNode}s): pytree components in declaration
  *       order, static components kept in the structure. Keys print as {@code .kernel}.</li>
@@ -39,6 +40,17 @@ public final class PyTrees {
       throw new IllegalArgumentException("isLeaf must not be null");
     }
     return new PyTreeOps(isLeaf);
+  }
+
+  /**
+   * The order of a dict's children: keys compared by Unicode code point, as Python compares
+   * {@code str} (and so as {@code sorted(d)} and JAX order them). It differs from
+   * {@link String#compareTo}, which compares UTF-16 units, only where a character above U+FFFF meets
+   * one in U+E000..U+FFFF: {@code "\ufffd"} comes before {@code "😀"} here and in Python. The sorted
+   * maps that unflattening builds use this comparator.
+   */
+  public static java.util.Comparator<String> keyOrder() {
+    return CodePointOrder.INSTANCE;
   }
 
   /** {@code jax.tree.flatten(tree)}: leaves in order, and the structure. */

@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * The unmodifiable dicts that unflattening builds: String keys in natural order and their values,
+ * The unmodifiable dicts that unflattening builds: String keys in code-point order ({@link
+ * PyTrees#keyOrder()}, as JAX sorts a dict's keys) and their values,
  * held in two arrays. Building one costs nothing per entry (a TreeMap allocates a node per entry),
  * and walking it reads arrays instead of chasing a node per entry, which for trees of many leaves
  * is most of the cost of flattening. It is an ordinary {@link SortedMap} (equality, hash code and
@@ -28,7 +29,7 @@ final class SortedArrayMap extends AbstractMap<String, Object> implements Sorted
   private final int from;
   private final int to;
 
-  /** {@code keys} sorted and unmodifiable; the map takes {@code values} over (the caller must not keep it). */
+  /** {@code keys} in code-point order and unmodifiable; the map takes {@code values} over (the caller must not keep it). */
   SortedArrayMap(List<String> keys, Object[] values) {
     this(keys, values, 0, values.length);
   }
@@ -70,14 +71,14 @@ final class SortedArrayMap extends AbstractMap<String, Object> implements Sorted
     if (!(key instanceof String k)) {
       return -1;
     }
-    int i = Collections.binarySearch(keys.subList(from, to), k);
+    int i = Collections.binarySearch(keys.subList(from, to), k, CodePointOrder.INSTANCE);
     return i >= 0 ? from + i : -1;
   }
 
   /** The first position whose key is not below {@code key}. */
   private int lowerBound(String key) {
     Objects.requireNonNull(key, "key");
-    int i = Collections.binarySearch(keys.subList(from, to), key);
+    int i = Collections.binarySearch(keys.subList(from, to), key, CodePointOrder.INSTANCE);
     return from + (i >= 0 ? i : -i - 1);
   }
 
@@ -114,12 +115,12 @@ final class SortedArrayMap extends AbstractMap<String, Object> implements Sorted
 
   @Override
   public Comparator<? super String> comparator() {
-    return null;
+    return CodePointOrder.INSTANCE;
   }
 
   @Override
   public SortedMap<String, Object> subMap(String fromKey, String toKey) {
-    if (fromKey.compareTo(toKey) > 0) {
+    if (CodePointOrder.INSTANCE.compare(fromKey, toKey) > 0) {
       throw new IllegalArgumentException("fromKey > toKey");
     }
     return new SortedArrayMap(keys, values, lowerBound(fromKey), lowerBound(toKey));

@@ -26,7 +26,7 @@ public final class TreeDef {
     LEAF,
     /** {@code null}: an empty subtree with no leaves, like Python's None. */
     NONE,
-    /** A {@code Map} with String keys, flattened in sorted key order. */
+    /** A {@code Map} with String keys, flattened in sorted key order ({@link PyTrees#keyOrder()}). */
     DICT,
     /** A {@code List}. */
     SEQUENCE,
@@ -72,14 +72,14 @@ public final class TreeDef {
     return NONE;
   }
 
-  /** A dict node; {@code sortedKeys} must be sorted and match {@code children}. */
+  /** A dict node; {@code sortedKeys} must be in {@link PyTrees#keyOrder()} and match {@code children}. */
   public static TreeDef dict(List<String> sortedKeys, List<TreeDef> children) {
     List<String> keys = List.copyOf(sortedKeys);
     if (keys.size() != children.size()) {
       throw new IllegalArgumentException("dict structure needs one child per key");
     }
     for (int i = 1; i < keys.size(); i++) {
-      if (keys.get(i - 1).compareTo(keys.get(i)) >= 0) {
+      if (CodePointOrder.INSTANCE.compare(keys.get(i - 1), keys.get(i)) >= 0) {
         throw new IllegalArgumentException("dict keys must be sorted and distinct: " + keys);
       }
     }
@@ -127,7 +127,7 @@ public final class TreeDef {
     return kind == Kind.NODE ? auxData : null;
   }
 
-  /** The sorted keys of a {@link Kind#DICT}; empty otherwise. */
+  /** The keys of a {@link Kind#DICT} in {@link PyTrees#keyOrder()}; empty otherwise. */
   @SuppressWarnings("unchecked")
   public List<String> dictKeys() {
     return kind == Kind.DICT ? (List<String>) auxData : List.of();

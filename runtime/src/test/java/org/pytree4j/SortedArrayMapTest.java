@@ -3,6 +3,7 @@ package org.pytree4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,7 @@ class SortedArrayMapTest {
     assertNull(map.get(3));
     assertEquals("b", map.firstKey());
     assertEquals("h", map.lastKey());
-    assertEquals(null, map.comparator());
+    assertSame(PyTrees.keyOrder(), map.comparator());
   }
 
   @Test

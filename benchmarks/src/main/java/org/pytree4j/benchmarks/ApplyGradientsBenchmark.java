@@ -19,7 +19,8 @@ import org.pytree4j.train.TrainState;
 /**
  * {@code state.applyGradients(grads)} (the old state keeps its values) and
  * {@code state.applyGradientsDonating(grads)} on 10M float32 params in 1 or 1000 leaves, for adam and
- * for {@code chain(clipByGlobalNorm, injectHyperparams(adam))}. Each invocation continues from the
+ * for {@code chain(clipByGlobalNorm, injectHyperparams(adam))}, and for {@code lion} (an op the native and
+ * Vector API kernels do not know: the engine's Java pass). Each invocation continues from the
  * state the previous one returned and drops the one before, as a training loop does.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -35,7 +36,7 @@ public class ApplyGradientsBenchmark {
   @Param({"1", "1000"})
   public int leaves;
 
-  @Param({"adam", "clip+inject(adam)"})
+  @Param({"adam", "clip+inject(adam)", "lion"})
   public String tx;
 
   TrainState<SortedMap<String, INDArray>> state;

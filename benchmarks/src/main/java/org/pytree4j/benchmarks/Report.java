@@ -159,6 +159,26 @@ final class Report {
       md.append(String.format(Locale.ROOT, "The same with the Java pass (no native kernel): %.1fx and %.1fx.%n%n",
           updater.ratio(java), updater.ratio(javaDonated)));
     }
+    lion(md);
+  }
+
+  /** lion, a Custom op the engine runs in its Java pass, against adam (native kernel where it loads). */
+  private void lion(StringBuilder md) {
+    StringBuilder rows = new StringBuilder();
+    for (String method : List.of("applyGradients", "applyGradientsDonating")) {
+      for (String leaves : List.of("1", "1000")) {
+        Time lion = time("ApplyGradientsBenchmark." + method, "leaves", leaves, "tx", "lion");
+        Time adam = time("ApplyGradientsBenchmark." + method, "leaves", leaves, "tx", "adam");
+        if (lion != null && adam != null) {
+          rows.append("| `").append(method).append("` | ").append(leaves).append(" | ").append(lion.ms()).append(" | ")
+              .append(adam.ms()).append(" | ").append(lion.over(adam)).append(" |\n");
+        }
+      }
+    }
+    if (rows.length() > 0) {
+      md.append("lion (an `ElementwiseOp.Custom`, run by the engine's Java pass) against adam, 10M params:\n\n")
+          .append("| case | leaves | lion | adam | lion × adam |\n|---|---|---|---|---|\n").append(rows).append('\n');
+    }
   }
 
   private static void row(StringBuilder md, String name, String leaves, Time t, Time floor, Time floor2) {

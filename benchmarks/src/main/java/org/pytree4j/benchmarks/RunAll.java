@@ -20,13 +20,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Without a regex it runs every benchmark but the two that run the same steps in other JVMs
  * ({@link ApplyGradientsJavaBenchmark}, {@link ApplyGradientsVectorBenchmark}): no goal is measured
  * on them, and they would add half again to the run's 6 minutes. {@code -D}{@value #WITH_VARIANTS}{@code =true}
- * adds them. {@link OptimizersBenchmark} runs only when named.
+ * adds them. {@link WrappersBenchmark} and {@link OptimizersBenchmark}, which no goal names either, run
+ * only by name.
  */
 public final class RunAll {
   static final String WITH_VARIANTS = "pytree4j.bench.variants";
   private static final String VARIANTS = "org\\.pytree4j\\.benchmarks\\.ApplyGradients(Java|Vector)Benchmark\\.";
-  /** The optimizers of issue 28 beside adam: run on their own, by name (no goal of the report is measured on them). */
-  private static final String OPTIMIZERS = "org\\.pytree4j\\.benchmarks\\.OptimizersBenchmark\\.";
+  private static final String BY_NAME_ONLY = "org\\.pytree4j\\.benchmarks\\.(Wrappers|Optimizers)Benchmark\\.";
 
   private RunAll() {}
 
@@ -40,10 +40,10 @@ public final class RunAll {
         .result(out.resolve("results.json").toString());
     if (cli.getIncludes().isEmpty()) {
       options.include("org\\.pytree4j\\.benchmarks\\..*");
+      options.exclude(BY_NAME_ONLY);
       if (!Boolean.getBoolean(WITH_VARIANTS)) {
         options.exclude(VARIANTS);
       }
-      options.exclude(OPTIMIZERS);
     }
     Machine before = Machine.now();
     Collection<RunResult> results = new Runner(options.build()).run();

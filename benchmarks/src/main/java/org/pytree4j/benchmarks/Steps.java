@@ -5,6 +5,7 @@ import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
 import static org.pytree4j.optim.Optax.flatten;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lion;
 
 import java.util.Map;
 import java.util.SortedMap;
@@ -22,13 +23,15 @@ final class Steps {
 
   /**
    * {@code "adam"}: {@code adam(1e-3)}; {@code "clip+inject(adam)"}: {@code chain(clipByGlobalNorm(1), injectHyperparams(adam(1e-3)))};
-   * {@code "flatten(adam)"}: {@code flatten(adam(1e-3))}.
+   * {@code "flatten(adam)"}: {@code flatten(adam(1e-3))}; {@code "lion"}: {@code lion(1e-4)}, whose op is a
+   * Custom one, run by the engine's Java pass.
    */
   static GradientTransformation tx(String name) {
     return switch (name) {
       case "adam" -> adam(1e-3);
       case "clip+inject(adam)" -> chain(clipByGlobalNorm(1.0), injectHyperparams(adam(1e-3)));
       case "flatten(adam)" -> flatten(adam(1e-3));
+      case "lion" -> lion(1e-4);
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
+import org.pytree4j.KeyPath;
 import org.pytree4j.serialization.Serialization;
 import org.pytree4j.serialization.StateDecodingException;
 
@@ -44,13 +45,23 @@ final class CheckpointFile {
   /** What a valid header says. */
   record Header(long step, long payloadLength, int payloadCrc) {}
 
+  /** Writes a checkpoint's payload (Flax msgpack) to a stream. */
+  interface Payload {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /** Writes {@code state} to the new file {@code path} and forces it to disk. */
   static void write(Path path, Object state, long step) throws IOException {
+    write(path, out -> Serialization.write(state, out), step);
+  }
+
+  /** Writes a checkpoint of {@code payload} to the new file {@code path} and forces it to disk. */
+  static void write(Path path, Payload content, long step) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       channel.position(HEADER_BYTES);
       ChecksummedOutputStream payload = new ChecksummedOutputStream(
           new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES));
-      Serialization.write(state, payload);
+      content.writeTo(payload);
       payload.flush();
       ByteBuffer header = header(step, payload.count, (int) payload.crc.getValue());
       while (header.hasRemaining()) {
@@ -118,12 +129,18 @@ final class CheckpointFile {
    * checksum over the whole file first, then decodes and restores.
    */
   static <T> T read(Path path, long expectedStep, T target) throws IOException {
+    return read(path, expectedStep, KeyPath.root(), target);
+  }
+
+  /** {@link #read(Path, long, Object)} of the subtree of the saved state at {@code subtree} only. */
+  static <T> T read(Path path, long expectedStep, KeyPath subtree, T target) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       Header header = readHeader(channel, path, expectedStep);
       verifyPayload(channel, path, header);
       channel.position(HEADER_BYTES);
       try {
-        return Serialization.read(target, new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES));
+        return Serialization.read(target, new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES),
+            header.payloadLength(), subtree);
       } catch (StateDecodingException e) {
         throw new CorruptCheckpointException(path, "its checksum matches but it is not a valid state: "
             + e.getMessage(), e);

@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * <pre>{@code
  * Checkpoints.save(dir, state, state.step());                       // keeps the newest only
  * TrainState<Params> resumed = Checkpoints.restoreLatest(dir, initial).orElse(initial);
- * CheckpointManager manager = Checkpoints.manager(dir).keep(3).keepEvery(10_000);
+ * CheckpointManager manager = Checkpoints.manager(dir).maxToKeep(3).keepPeriod(10_000);
  * }</pre>
  *
  * <p>A checkpoint file is a 40-byte header (format version, step, checksums) followed by the state in
@@ -21,14 +21,22 @@ import java.util.OptionalLong;
 public final class Checkpoints {
   private Checkpoints() {}
 
-  /** A manager for {@code directory} keeping the newest checkpoint only; see {@link CheckpointManager#keep}. */
+  /**
+   * A manager for {@code directory} with Flax's defaults: it keeps the newest checkpoint only
+   * ({@link CheckpointManager#maxToKeep}), saves every step it is asked to, synchronously.
+   */
   public static CheckpointManager manager(Path directory) {
-    return new CheckpointManager(directory, 1, 0);
+    return new CheckpointManager(directory, CheckpointOptions.flaxDefaults());
   }
 
-  /** {@code flax.training.checkpoints.save_checkpoint(dir, state, step, keep=1)}. */
+  /**
+   * {@code flax.training.checkpoints.save_checkpoint(dir, state, step, keep=1)}.
+   *
+   * @return the checkpoint file
+   */
   public static Path save(Path directory, Object state, long step) throws IOException {
-    return manager(directory).save(state, step);
+    manager(directory).save(state, step);
+    return directory.toRealPath().resolve(StepFiles.checkpointName(step));
   }
 
   /** {@code flax.training.checkpoints.restore_checkpoint(dir, target)}; empty if there is none. */

@@ -29,9 +29,25 @@ abstract class AbstractTransformation implements GradientTransformationExtraArgs
     return null;
   }
 
+  /**
+   * {@link #fuse} when this transformation's input updates are the step's gradients {@code grads}
+   * (it runs first in the step), for transformations that decide from them ({@code apply_if_finite},
+   * {@code MultiSteps}). {@code grads} and {@code params} are not checked yet: whatever goes wrong
+   * here returns the unfused step, whose checks name it. Containers pass them to the part that runs first.
+   */
+  FusedPart fuseOnGrads(OptState state, Map<String, ?> extraArgs, Object grads, Object params) {
+    return fuse(state, extraArgs);
+  }
+
   /** {@code part.fuse(..)} when {@code part} is one of this package's transformations, else null. */
   static FusedPart fusePart(GradientTransformation part, OptState state, Map<String, ?> extraArgs) {
     return part instanceof AbstractTransformation known ? known.fuse(state, extraArgs) : null;
+  }
+
+  /** {@code part.fuseOnGrads(..)} when {@code part} is one of this package's transformations, else null. */
+  static FusedPart fusePartOnGrads(GradientTransformation part, OptState state, Map<String, ?> extraArgs,
+      Object grads, Object params) {
+    return part instanceof AbstractTransformation known ? known.fuseOnGrads(state, extraArgs, grads, params) : null;
   }
 
   @Override

@@ -74,12 +74,24 @@ public final class Chain extends AbstractTransformation {
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return fused(state, extraArgs, null, null);
+  }
+
+  @Override
+  FusedPart fuseOnGrads(OptState state, Map<String, ?> extraArgs, Object grads, Object params) {
+    return fused(state, extraArgs, grads, params);
+  }
+
+  /** The parts in sequence; the first sees {@code grads} when they are given. */
+  private FusedPart fused(OptState state, Map<String, ?> extraArgs, Object grads, Object params) {
     if (!(state instanceof ChainState chain) || chain.size() != parts.size()) {
       return null;
     }
     List<FusedPart> fused = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
-      FusedPart part = fusePart(parts.get(i), chain.get(i), extraArgs);
+      FusedPart part = i == 0 && grads != null
+          ? fusePartOnGrads(parts.get(i), chain.get(i), extraArgs, grads, params)
+          : fusePart(parts.get(i), chain.get(i), extraArgs);
       if (part == null) {
         return null;
       }

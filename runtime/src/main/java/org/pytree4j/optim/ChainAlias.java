@@ -35,4 +35,9 @@ abstract class ChainAlias<S extends ChainAlias<S>> extends InjectableTransformat
   final FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
     return delegate().fuse(state, extraArgs);
   }
+
+  @Override
+  final FusedPart fuseOnGrads(OptState state, Map<String, ?> extraArgs, Object grads, Object params) {
+    return delegate().fuseOnGrads(state, extraArgs, grads, params);
+  }
 }

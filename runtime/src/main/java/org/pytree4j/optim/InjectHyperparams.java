@@ -112,9 +112,16 @@ public final class InjectHyperparams extends AbstractTransformation {
 
   @Override
   FusedPart fuse(OptState state, Map<String, ?> extraArgs) {
+    return fuseOnGrads(state, extraArgs, null, null);
+  }
+
+  @Override
+  FusedPart fuseOnGrads(OptState state, Map<String, ?> extraArgs, Object grads, Object params) {
     InjectHyperparamsState s = (InjectHyperparamsState) state;
     Map<String, Double> values = valuesFor(s, extraArgs);
-    FusedPart innerPart = fusePart(inner.withValues(valuesOf(values)), s.innerState(), extraArgs);
+    GradientTransformation tx = inner.withValues(valuesOf(values));
+    FusedPart innerPart = grads == null ? fusePart(tx, s.innerState(), extraArgs)
+        : fusePartOnGrads(tx, s.innerState(), extraArgs, grads, params);
     return innerPart == null ? null : innerPart.wrapped(innerState -> next(s, values, extraArgs, innerState));
   }
 

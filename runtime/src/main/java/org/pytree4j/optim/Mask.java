@@ -1,17 +1,13 @@
 package org.pytree4j.optim;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.pytree4j.Flattened;
 import org.pytree4j.KeyPath;
 import org.pytree4j.LeafWithPath;
 import org.pytree4j.PyTrees;
-import org.pytree4j.TreeDef;
-import org.pytree4j.TreeMismatchException;
 
 /**
  * Which leaves a masked transformation applies to (Optax's {@code mask} argument). As in Optax it is
@@ -39,22 +35,12 @@ public interface Mask {
    * Booleans, so mask records with {@link #byPath} or {@link #byLeaf}.
    */
   static Mask of(Object booleanTree) {
-    return new Mask() {
-      @Override
-      public boolean[] select(Object tree) {
-        return expand(booleanTree, tree);
-      }
-
-      @Override
-      public String toString() {
-        return String.valueOf(booleanTree);
-      }
-    };
+    return new PrefixMask(tree -> booleanTree, String.valueOf(booleanTree));
   }
 
   /** Optax's callable mask: {@code fn} gives the Boolean (prefix) tree for the params or updates. */
   static Mask fn(Function<Object, Object> booleanTreeFor) {
-    return tree -> expand(booleanTreeFor.apply(tree), tree);
+    return new PrefixMask(booleanTreeFor, "fn(" + booleanTreeFor + ")");
   }
 
   /** True for the array leaves that {@code predicate} accepts. */
@@ -76,33 +62,5 @@ public interface Mask {
       }
       return out;
     };
-  }
-
-  /** A Boolean prefix tree spread over the leaves of {@code tree}. */
-  private static boolean[] expand(Object booleanTree, Object tree) {
-    Flattened mask = PyTrees.flatten(booleanTree);
-    TreeDef def = mask.treeDef();
-    List<Object> subtrees;
-    try {
-      subtrees = def.flattenUpTo(tree);
-    } catch (TreeMismatchException e) {
-      throw OptimizerInputException.atPath("the mask does not fit the tree it masks", e.path(), e.getMessage());
-    }
-    List<Boolean> out = new ArrayList<>();
-    List<LeafWithPath> maskLeaves = PyTrees.leavesWithPath(booleanTree);
-    for (int i = 0; i < subtrees.size(); i++) {
-      if (!(mask.leaves().get(i) instanceof Boolean keep)) {
-        throw OptimizerInputException.atPath("mask leaves must be Booleans", maskLeaves.get(i).path(),
-            "found " + FloatTypes.describeValue(mask.leaves().get(i)));
-      }
-      for (int k = PyTrees.leaves(subtrees.get(i)).size(); k > 0; k--) {
-        out.add(keep);
-      }
-    }
-    boolean[] result = new boolean[out.size()];
-    for (int i = 0; i < result.length; i++) {
-      result[i] = out.get(i);
-    }
-    return result;
   }
 }

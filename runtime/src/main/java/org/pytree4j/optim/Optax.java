@@ -2,6 +2,7 @@ package org.pytree4j.optim;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.optim.schedule.Schedule;
@@ -97,6 +98,56 @@ public final class Optax {
    */
   public static Flatten flatten(GradientTransformation inner) {
     return new Flatten(inner);
+  }
+
+  /**
+   * {@code optax.partition(transforms, param_labels)}: each param is updated by the transformation of
+   * its label: {@code partition(Map.of("trainable", adam(1e-3), "frozen", setToZero()), labels)}.
+   */
+  public static Partition partition(Map<String, ? extends GradientTransformation> transforms, Labels paramLabels) {
+    return new Partition(transforms, paramLabels);
+  }
+
+  /** {@code optax.multi_transform(transforms, param_labels)}: Optax's former name of {@link #partition}. */
+  public static Partition multiTransform(Map<String, ? extends GradientTransformation> transforms, Labels paramLabels) {
+    return partition(transforms, paramLabels);
+  }
+
+  /**
+   * {@code optax.MultiSteps(opt, every_k_schedule=k)}: accumulates the gradients of {@code k}
+   * mini-steps (their mean), then updates with {@code opt}: gradient accumulation.
+   */
+  public static MultiSteps multiSteps(GradientTransformation opt, int everyK) {
+    if (everyK < 1) {
+      throw new IllegalArgumentException("MultiSteps: every_k_schedule must be at least 1, not " + everyK);
+    }
+    return new MultiSteps(opt, step -> everyK, Integer.toString(everyK), true, null, DataType.FLOAT);
+  }
+
+  /**
+   * {@code optax.MultiSteps(opt, every_k_schedule=fn)}: {@code everyKSchedule} gives the mini-steps of
+   * each gradient step from its index: {@code multiSteps(sgd(1e-4), step -> step < 2 ? 1 : 3)}.
+   */
+  public static MultiSteps multiSteps(GradientTransformation opt, IntUnaryOperator everyKSchedule) {
+    return new MultiSteps(opt, everyKSchedule, String.valueOf(everyKSchedule), true, null, DataType.FLOAT);
+  }
+
+  /** {@code optax.skip_not_finite}: a {@link MultiSteps} skip function that skips mini-steps with an Inf or a NaN. */
+  public static ShouldSkipUpdate skipNotFinite() {
+    return ShouldSkipUpdate.skipNotFinite();
+  }
+
+  /** {@code functools.partial(optax.skip_large_updates, max_squared_norm=m)}: skips mini-steps of squared norm {@code m} or more. */
+  public static ShouldSkipUpdate skipLargeUpdates(double maxSquaredNorm) {
+    return ShouldSkipUpdate.skipLargeUpdates(maxSquaredNorm);
+  }
+
+  /**
+   * {@code optax.apply_if_finite(inner, max_consecutive_errors)}: skips updates whose input holds an
+   * Inf or a NaN, up to {@code maxConsecutiveErrors} in a row.
+   */
+  public static ApplyIfFinite applyIfFinite(GradientTransformation inner, int maxConsecutiveErrors) {
+    return new ApplyIfFinite(inner, Map.of(ApplyIfFinite.MAX_CONSECUTIVE_ERRORS, maxConsecutiveErrors));
   }
 
   /** {@code optax.identity()}. */
@@ -197,8 +248,26 @@ public final class Optax {
     return new ScaleByFactoredRms(ScaleByFactoredRms.defaults(), true, 0, 128);
   }
 
-  /** {@code optax.ema(decay)}: a debiased moving average of the updates ({@code .debias(false)} for the raw one). */
+  /** {@code optax.set_to_zero()}: zero updates; freezes what it is applied to (see {@link #partition}). */
+  public static SetToZero setToZero() {
+    return SetToZero.INSTANCE;
+  }
+
+  /**
+   * {@code optax.ema(decay)}: the exponential moving average of the updates, debiased. An average of
+   * the updates, not of the params: for that, see {@link #incrementalUpdate}.
+   */
   public static Ema ema(double decay) {
+    return new Ema(Map.of(DECAY, decay), true, null);
+  }
+
+  /** {@code optax.ema(decay, debias)}. */
+  public static Ema ema(double decay, boolean debias) {
+    return new Ema(Map.of(DECAY, decay), debias, null);
+  }
+
+  /** {@code ema} with a scheduled {@code decay}, for {@code injectHyperparams}. */
+  public static Ema ema(Schedule decay) {
     return new Ema(Map.of(DECAY, decay), true, null);
   }
 
@@ -427,8 +496,9 @@ public final class Optax {
    * One optimizer step, Optax's {@code updates, state = tx.update(grads, state, params)} followed by
    * {@code params = optax.apply_updates(params, updates)}, as one call. When every leaf is a float32
    * array and every transformation is elementwise (adam, lion, adagrad, adabelief, adamax, rmsprop,
-   * sgd, scale, trace, ema, add_decayed_weights, a leading clip_by_global_norm, chains, flatten and
-   * injectHyperparams of these) it runs as one fused pass
+   * sgd, scale, trace, add_decayed_weights, set_to_zero, ema, a leading clip_by_global_norm, chains,
+   * flatten and injectHyperparams of these, and applyIfFinite or multiSteps of these when they run
+   * first) it runs as one fused pass
    * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
    * otherwise it is exactly those two calls. It runs on {@link StepEngine#defaultEngine()}, or on the
    * engine {@code tx} is {@link StepEngine#bind bound} to. Nothing given is modified: {@code params} and
@@ -451,6 +521,25 @@ public final class Optax {
    */
   public static <P> OptimizerStep<P> stepDonating(GradientTransformation tx, P params, OptState state, Object grads) {
     return StepEngine.defaultEngine().stepDonating(tx, params, state, grads);
+  }
+
+  /**
+   * {@code optax.incremental_update(new_tensors, old_tensors, step_size)}: Polyak averaging,
+   * {@code step_size * new + (1 - step_size) * old} for every leaf, e.g. EMA params
+   * {@code ema = incrementalUpdate(state.params(), ema, 1e-3)}. A new tree; None in
+   * {@code newTensors} stays None.
+   */
+  public static <T> T incrementalUpdate(T newTensors, Object oldTensors, double stepSize) {
+    return TargetUpdates.incremental(newTensors, oldTensors, stepSize);
+  }
+
+  /**
+   * {@code optax.periodic_update(new_tensors, old_tensors, steps, update_period)}: {@code newTensors}
+   * when {@code steps} is a multiple of {@code updatePeriod}, else {@code oldTensors} (the tree itself,
+   * not a copy), e.g. a target network refreshed every {@code updatePeriod} steps.
+   */
+  public static <T> T periodicUpdate(T newTensors, T oldTensors, long steps, long updatePeriod) {
+    return TargetUpdates.periodic(newTensors, oldTensors, steps, updatePeriod);
   }
 
   /** {@code optax.safe_increment(count)} for int32 counters: {@code count + 1}, saturating at {@link Integer#MAX_VALUE}. */

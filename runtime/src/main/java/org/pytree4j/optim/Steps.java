@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.pytree4j.PyTrees;
 import org.pytree4j.optim.engine.Engine;
-import org.pytree4j.optim.engine.FusedOutcome;
 
 /** {@link StepEngine#step}: the fused step when it applies, otherwise {@code update} then {@code applyUpdates}. */
 final class Steps {
@@ -15,12 +14,12 @@ final class Steps {
       boolean donate) {
     Objects.requireNonNull(tx, "tx must not be null");
     if (tx instanceof AbstractTransformation known) {
-      FusedPart part = fusedPart(known, state);
+      FusedPart part = fusedPart(known, state, grads, params);
       if (part != null) {
         // the engine checks everything it relies on; anything else goes the checked way below
-        FusedOutcome fused = engine.tryStep(part.plan(), params, state, grads, donate);
+        OptimizerStep<Object> fused = part.run(engine, params, state, grads, donate);
         if (fused != null) {
-          return new OptimizerStep<>((P) fused.params(), part.newState.apply(fused.stateTrees()));
+          return new OptimizerStep<>((P) fused.params(), fused.state());
         }
       }
     }
@@ -43,9 +42,9 @@ final class Steps {
   }
 
   /** {@code tx}'s update as elementwise ops, or null when it has none (or its state does not fit: the checks name that). */
-  private static FusedPart fusedPart(AbstractTransformation tx, OptState state) {
+  private static FusedPart fusedPart(AbstractTransformation tx, OptState state, Object grads, Object params) {
     try {
-      return tx.fuse(state, Map.of());
+      return tx.fuseOnGrads(state, Map.of(), grads, params);
     } catch (RuntimeException notFusable) {
       // a state of the wrong type, a bad hyperparameter ...: the reference's check names it
       return null;

@@ -76,6 +76,29 @@ final class ArrayMemory {
   }
 
   /**
+   * {@link #copyIn} for a source whose length is not known to hold {@code byteCount} bytes (a
+   * stream): the bytes are gathered on the heap in blocks as they arrive and the array is allocated
+   * only once they all have, so a header claiming more bytes than come allocates no more than came.
+   * The peak is twice the array's size.
+   */
+  static INDArray copyInAsItArrives(NumpyDtype dtype, long[] shape, long byteCount, byte[] buffer, Source source)
+      throws java.io.IOException {
+    java.util.List<byte[]> blocks = new java.util.ArrayList<>();
+    for (long done = 0; done < byteCount; ) {
+      int length = (int) Math.min(buffer.length, byteCount - done);
+      byte[] block = new byte[length];
+      source.fill(block, length);
+      blocks.add(block);
+      done += length;
+    }
+    java.util.Iterator<byte[]> next = blocks.iterator();
+    return copyIn(dtype, shape, byteCount, buffer, (chunk, length) -> {
+      byte[] block = next.next();
+      System.arraycopy(block, 0, chunk, 0, length);
+    });
+  }
+
+  /**
    * Runs {@code create} outside any active ND4J workspace: restored arrays outlive the caller's
    * workspace scope.
    */

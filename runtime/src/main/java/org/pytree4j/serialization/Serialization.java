@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
+import org.pytree4j.KeyEntry;
+import org.pytree4j.KeyPath;
 
 /**
  * Flax's {@code flax.serialization} for pytrees: state dicts, and bytes in Flax's msgpack format, so
@@ -18,6 +22,13 @@ import org.msgpack.core.MessagePacker;
  * byte[] bytes = Serialization.toBytes(state);
  * TrainState<Params> restored = Serialization.fromBytes(initialState, bytes);
  * }</pre>
+ *
+ * <p><b>Key order.</b> As Flax's {@code to_bytes}, a map is written in its own order when it has one
+ * (a {@code SortedMap}, a {@code LinkedHashMap}, a Java 21 {@code SequencedMap}, and the maps this
+ * class returns), and otherwise ({@code HashMap}, {@code Map.of}) with its keys sorted by code point
+ * as JAX sorts them; records in component order. A restored map takes the target map's order when
+ * it has one, else the saved order (so Flax's bytes restored into {@code Map.of} targets write back
+ * identically); into a {@code SortedMap} target it restores as the pytree's sorted map.
  *
  * <p><b>State dict keys.</b> Maps keep their keys; lists and sequence nodes (such as an optimizer
  * chain's state) are keyed {@code "0"}, {@code "1"} ...; records by their components' Python names
@@ -39,8 +50,8 @@ public final class Serialization {
 
   /**
    * {@code flax.serialization.to_state_dict}: the state of {@code tree} as nested maps with String
-   * keys (insertion-ordered and unmodifiable; None values are {@code null}) whose leaves are the
-   * tree's leaves. The root must be a container (map, list or node).
+   * keys (unmodifiable, in the order they are written; None values are {@code null}) whose leaves
+   * are the tree's leaves. The root must be a container (map, list or node).
    */
   public static Map<String, Object> toStateDict(Object tree) {
     Object dict = StateDicts.toStateDictValue(tree);
@@ -103,10 +114,57 @@ public final class Serialization {
   }
 
   /**
-   * {@link #fromBytes} from a stream holding exactly one state (read to its end, not closed).
+   * {@link #fromBytes} from a stream holding exactly one state (read to its end, not closed). The
+   * stream's length is unknown, so a value whose header claims more than 1 MiB is allocated as its
+   * bytes arrive: a few bytes claiming gigabytes fail without allocating them. An array read this
+   * way is gathered on the heap before it is copied into ND4J memory (twice its size at the peak);
+   * when the length is known, {@link #read(Object, InputStream, long)} allocates each array once.
    */
   public static <T> T read(T target, InputStream in) throws IOException {
-    return StateDicts.restore(target, MsgpackDecoder.decode(in));
+    return StateDicts.restore(target, MsgpackDecoder.decode(in, -1));
+  }
+
+  /**
+   * {@link #read(Object, InputStream)} from a stream holding exactly {@code length} more bytes (a
+   * file: {@code Files.size(path)}): every size a header claims is checked against what is left, and
+   * each array is allocated once.
+   */
+  public static <T> T read(T target, InputStream in, long length) throws IOException {
+    return StateDicts.restore(target, MsgpackDecoder.decode(in, requireLength(length)));
+  }
+
+  /**
+   * Restores only the subtree of the saved state at {@code subtree} (a path of state-dict keys, such
+   * as {@code KeyPath.root().dict("params")}) into {@code target}, the structure of that subtree:
+   * the params of a saved {@code TrainState} without the optimizer state's types. The rest of the
+   * state is skipped unread into memory; the whole input is still checked to be well-formed msgpack.
+   *
+   * @throws org.pytree4j.TreeMismatchException if the state has nothing at {@code subtree}, naming
+   *     the dict where the path ends and its keys
+   */
+  public static <T> T fromBytes(T target, byte[] bytes, KeyPath subtree) {
+    return StateDicts.restore(target, MsgpackDecoder.decodeSubtree(bytes, stateDictKeys(subtree)));
+  }
+
+  /** {@link #fromBytes(Object, byte[], KeyPath)} from a stream holding exactly {@code length} more bytes. */
+  public static <T> T read(T target, InputStream in, long length, KeyPath subtree) throws IOException {
+    return StateDicts.restore(target, MsgpackDecoder.decodeSubtree(in, requireLength(length), stateDictKeys(subtree)));
+  }
+
+  private static long requireLength(long length) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must not be negative, got " + length);
+    }
+    return length;
+  }
+
+  /** The state-dict keys of a path: dict keys as they are, sequence positions as "0", "1", attribute names. */
+  static List<String> stateDictKeys(KeyPath subtree) {
+    List<String> keys = new ArrayList<>(subtree.size());
+    for (KeyEntry entry : subtree.entries()) {
+      keys.add(entry.simple());
+    }
+    return keys;
   }
 
   /**

@@ -5,7 +5,8 @@ import org.pytree4j.KeyPath;
 /**
  * Bytes are not a valid Flax msgpack state: truncated input, an unknown ext type, an unsupported
  * dtype, an array whose shape does not match its byte count. The message names the key path in the
- * state dict where reading failed, e.g. {@code ['params']['dense']['kernel']}.
+ * state dict where reading failed, e.g. {@code ['params']['dense']['kernel']} (a path of hostile
+ * depth is shortened to its first and last entries; {@link #path()} has all of it).
  */
 public class StateDecodingException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
@@ -17,7 +18,7 @@ public class StateDecodingException extends IllegalArgumentException {
   }
 
   public StateDecodingException(KeyPath path, String message, Throwable cause) {
-    super("invalid Flax msgpack bytes at " + path.describe() + ": " + message, cause);
+    super("invalid Flax msgpack bytes at " + Values.path(path) + ": " + message, cause);
     this.path = path;
   }
 

@@ -13,10 +13,13 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pytree4j.testing.ChildJvm;
 
 /**
  * Kills a saving child JVM (SIGKILL) at random moments, again and again, and checks after every kill
- * that the newest checkpoint restores whole: a save killed at any point never damages or removes it.
+ * that the newest checkpoint restores whole: a save killed at any point never damages or removes it,
+ * and never leaves a checkpoint (or its metadata) half written. The same trials kill a child that
+ * saves asynchronously, where the kill lands while its background thread writes.
  */
 class CheckpointCrashTest {
   private static final int VALUES = 20_000;
@@ -24,7 +27,16 @@ class CheckpointCrashTest {
 
   @Test
   void killedSavesNeverLoseTheNewestGoodCheckpoint(@TempDir Path dir) throws Exception {
-    Random random = new Random(7L);
+    crashTrials(dir, "sync", 7L);
+  }
+
+  @Test
+  void killedAsynchronousSavesNeverLoseTheNewestGoodCheckpoint(@TempDir Path dir) throws Exception {
+    crashTrials(dir, "async", 8L);
+  }
+
+  private static void crashTrials(Path dir, String mode, long seed) throws Exception {
+    Random random = new Random(seed);
     CheckpointManager manager = Checkpoints.manager(dir).keep(2);
     long lastSeen = 0;
     int killsDuringWrite = 0;
@@ -34,7 +46,7 @@ class CheckpointCrashTest {
       int savesFirst = random.nextInt(3);
       int delayMillis = random.nextInt(300);
       try (ChildJvm child = ChildJvm.start(SaveLoopMain.class, dir.toString(), Integer.toString(VALUES), "2", "0",
-          "-1", "1")) {
+          "-1", "1", mode)) {
         assertEquals("ready", child.nextLine(60));
         for (int i = 0; i < savesFirst; i++) {
           String line = child.nextLine(60);
@@ -57,11 +69,16 @@ class CheckpointCrashTest {
           assertEquals(step, manager.latestStep().orElseThrow());
           lastSeen = step;
         }
+        for (CheckpointInfo info : manager.checkpoints()) {
+          CrashState.assertWhole(manager.restore(info.step(), CrashState.target(VALUES)), info.step(), VALUES);
+          assertEquals(java.util.Optional.of(Map.of("step", (double) info.step())), info.metrics(),
+              "kill " + kill + ": the metadata of step " + info.step());
+        }
         log.add("kill " + kill + " " + delayMillis + " ms after save " + savesFirst + ": " + saves + " saves, newest step " + lastSeen
             + (tempLeft ? ", killed mid-write" : ""));
       }
     }
-    System.out.println(String.join("\n", log));
+    System.out.println(mode + " saves:\n" + String.join("\n", log));
     assertTrue(lastSeen >= KILLS / 2, "the children made progress: newest step " + lastSeen);
     assertTrue(killsDuringWrite > 0, "some kills interrupted a write (left a temporary file): " + log);
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pytree4j.testing.ChildJvm;
 
 /** One saver per directory: a second one, in another process or thread, gets a clear error. */
 class CheckpointLockTest {

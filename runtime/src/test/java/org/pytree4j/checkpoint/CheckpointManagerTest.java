@@ -204,7 +204,7 @@ class CheckpointManagerTest {
     assertTrue(e.getMessage().startsWith("cannot serialize the leaf at ['lock']"), e.getMessage());
     assertEquals(List.of(1L), manager.steps());
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of(".checkpoint.lock", "checkpoint_1.ckpt"),
+      assertEquals(List.of(".checkpoint.lock", "checkpoint_1.ckpt", "checkpoint_1.meta"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
   }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
  * once started, then {@code saved <step>} or {@code locked <step>} / {@code refused <step>} per attempt.
  *
  * <p>Arguments: directory, number of values, keep, maxSaves (0 = forever), first step (-1 = after
- * the latest), step increment.
+ * the latest), step increment, and optionally {@code async}: saves with
+ * {@code enableAsyncCheckpointing(true)}, printing {@code saved <step>} when {@code save} returns
+ * (the write then runs in the background) and passing the step as a metric.
  */
 public final class SaveLoopMain {
   private SaveLoopMain() {}
@@ -16,7 +18,8 @@ public final class SaveLoopMain {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int size = Integer.parseInt(args[1]);
-    CheckpointManager manager = Checkpoints.manager(dir).keep(Integer.parseInt(args[2]));
+    boolean async = args.length > 6 && args[6].equals("async");
+    CheckpointManager manager = Checkpoints.manager(dir).keep(Integer.parseInt(args[2])).enableAsyncCheckpointing(async);
     long maxSaves = Long.parseLong(args[3]);
     long step = Long.parseLong(args[4]);
     long increment = Long.parseLong(args[5]);
@@ -27,7 +30,7 @@ public final class SaveLoopMain {
     System.out.flush();
     for (long n = 0; maxSaves == 0 || n < maxSaves; n++, step += increment) {
       try {
-        manager.save(CrashState.of(step, size), step);
+        manager.save(CrashState.of(step, size), step, java.util.Map.of("step", (double) step));
         System.out.println("saved " + step);
       } catch (CheckpointLockedException e) {
         System.out.println("locked " + step);
@@ -36,5 +39,6 @@ public final class SaveLoopMain {
       }
       System.out.flush();
     }
+    manager.close();
   }
 }

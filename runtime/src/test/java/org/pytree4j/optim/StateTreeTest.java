@@ -1,7 +1,7 @@
 package org.pytree4j.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.pytree4j.optim.Optax.adamw;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
@@ -21,6 +21,7 @@ import org.pytree4j.LeafWithPath;
 import org.pytree4j.PyTrees;
 import org.pytree4j.TreeDef;
 import org.pytree4j.examples.Dense;
+import org.pytree4j.serialization.Serialization;
 import org.pytree4j.optim.schedule.Schedules;
 
 /** Optimizer states are pytrees with Optax's field names: they flatten, map and rebuild like any tree. */
@@ -68,7 +69,7 @@ class StateTreeTest {
     Arrays32.assertTreeClose(a.updates(), b.updates(), 0, 0, "the same updates from a rebuilt state");
   }
 
-  /** adamw's mask: only masked-in params decay; the inner state keeps the params' structure with None. */
+  /** adamw's mask: only masked-in params decay. */
   @Test
   void maskedWeightDecay() {
     GradientTransformation tx = adamw(0.5).weightDecay(0.1).b1(0.0).b2(0.0)
@@ -84,14 +85,18 @@ class StateTreeTest {
     assertEquals(0.0f, u.bias().getFloat(0), 0.0f, "bias is masked out");
   }
 
+  /** Optax's MaskedNode where the mask is false: its state dict is {}, as Flax writes it. */
   @Test
-  void maskedTransformationWithStateKeepsNoneWhereMaskedOut() {
+  void maskedTransformationWithStateHoldsAMaskedNodeWhereMaskedOut() {
     GradientTransformation tx = masked(trace(0.5), Mask.of(Map.of("a", true, "b", false)));
     Map<String, Object> p = Map.of("a", Nd4j.ones(DataType.FLOAT, 2), "b", Nd4j.ones(DataType.FLOAT, 2));
     MaskedState state = (MaskedState) tx.init(p);
     Map<?, ?> traces = (Map<?, ?>) ((TraceState) state.innerState()).trace();
-    assertNull(traces.get("b"));
-    assertEquals(true, traces.containsKey("b"));
+    assertSame(MaskedNode.INSTANCE, traces.get("b"));
+    assertEquals("PyTreeDef(MaskedState(innerState=TraceState(trace={'a': *, 'b': MaskedNode()})))",
+        PyTrees.structure(state).toString());
+    Map<?, ?> dict = (Map<?, ?>) ((Map<?, ?>) Serialization.toStateDict(state).get("inner_state")).get("trace");
+    assertEquals(Map.of(), dict.get("b"));
     Object u = p;
     OptState s = state;
     for (int i = 0; i < 2; i++) {

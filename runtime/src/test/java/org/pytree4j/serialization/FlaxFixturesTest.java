@@ -89,6 +89,19 @@ class FlaxFixturesTest {
   }
 
   @Test
+  void theParamsAloneRestoreFromAFlaxTrainStateWithoutTheOptimizerStatesTypes() throws IOException {
+    byte[] bytes = fixture("train_state.msgpack");
+    KeyPath params = KeyPath.root().dict("params");
+    assertEquals(TestStates.params(1), Serialization.fromBytes(TestStates.params(0), bytes, params));
+    assertEquals(TestStates.params(1), Serialization.read(TestStates.params(0),
+        new java.io.ByteArrayInputStream(bytes), bytes.length, params));
+    assertEquals(TestStates.params(0.25), Serialization.fromBytes(TestStates.params(0), bytes,
+        KeyPath.root().dict("opt_state").dict("1").dict("nu")));
+    assertEquals(42, (int) Serialization.fromBytes(0, bytes, KeyPath.root().dict("opt_state").index(1).dict("count")),
+        "Optax's int32 count array of shape () into an int");
+  }
+
+  @Test
   void numpyScalarsAndPythonValuesRestoreIntoJavaTypes() throws IOException {
     Map<String, Object> target = new LinkedHashMap<>();
     target.put("np_f32", 0f);

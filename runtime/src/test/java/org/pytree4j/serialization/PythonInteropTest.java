@@ -54,16 +54,16 @@ class PythonInteropTest {
     }
   }
 
-  private static void assumePython() {
+  static void assumePython() {
     assumeTrue(python.isPresent(), "no Python with msgpack and numpy (tried " + CANDIDATES
         + "); install with: apt-get install -y python3-msgpack python3-numpy");
   }
 
-  private static Path script(String name) {
+  static Path script(String name) {
     return Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "src", "test", "python", name);
   }
 
-  private static String run(String... args) throws IOException, InterruptedException {
+  static String run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(python.orElseThrow());
     command.addAll(Arrays.asList(args));
@@ -123,8 +123,10 @@ class PythonInteropTest {
     assumePython();
     run(script("make_fixtures.py").toString(), dir.toString());
     for (String name : List.of("arrays.msgpack", "train_state.msgpack", "scalars.msgpack", "chunked.msgpack",
+        "partition_train_state.msgpack", "multi_steps_train_state.msgpack", "multi_steps_skip_train_state.msgpack",
         "invalid/unknown_ext.msgpack", "invalid/complex_array.msgpack", "invalid/unsupported_dtype.msgpack",
-        "invalid/shape_mismatch.msgpack")) {
+        "invalid/shape_mismatch.msgpack", "ordered.msgpack", "unicode_insertion_order.msgpack",
+        "unicode_sorted.msgpack")) {
       assertArrayEquals(Files.readAllBytes(dir.resolve(name)), FlaxFixturesTest.fixture(name), name);
     }
   }

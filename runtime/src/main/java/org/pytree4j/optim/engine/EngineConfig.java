@@ -28,10 +28,10 @@ public record EngineConfig(int threads, boolean nativeKernels, boolean vectorKer
     }
   }
 
-  /** Every core, every kernel that loads, the pool's default budget. */
+  /** Every core, every kernel that loads, the pool's budget from {@value #POOL_BYTES_PROPERTY} (adaptive when unset or not positive). */
   public static EngineConfig defaults() {
-    return new EngineConfig(Runtime.getRuntime().availableProcessors(), true, true,
-        Long.getLong(POOL_BYTES_PROPERTY, -1), -1);
+    long poolBytes = Long.getLong(POOL_BYTES_PROPERTY, -1);
+    return new EngineConfig(Runtime.getRuntime().availableProcessors(), true, true, poolBytes > 0 ? poolBytes : -1, -1);
   }
 
   public EngineConfig withThreads(int threads) {

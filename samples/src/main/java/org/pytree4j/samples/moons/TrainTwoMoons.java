@@ -4,7 +4,9 @@ import static org.pytree4j.optim.Optax.LEARNING_RATE;
 import static org.pytree4j.optim.Optax.adamw;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
+import static org.pytree4j.optim.Optax.incrementalUpdate;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.multiSteps;
 import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
 
 import java.nio.file.Path;
@@ -17,18 +19,20 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.pytree4j.PyTrees;
 import org.pytree4j.grad.Grad;
 import org.pytree4j.grad.LossAndGrads;
 import org.pytree4j.grad.ValueAndGradFn;
 import org.pytree4j.optim.GradientTransformation;
+import org.pytree4j.optim.MultiStepsState;
 import org.pytree4j.samples.moons.MoonsModel.Batch;
 import org.pytree4j.samples.moons.MoonsModel.MlpParams;
 
 /**
  * Trains a two-layer MLP on a generated two-moons data set, the Flax way: params are pytree
  * records, gradients come from {@code valueAndGrad}, a custom train state applies them and keeps an
- * EMA of the params, and the learning rate is read back from the optimizer state.
+ * EMA of the params ({@code incrementalUpdate}), and the learning rate is read back from the
+ * optimizer state. With {@code --accumulate K} the optimizer is wrapped in {@code multiSteps}:
+ * gradient accumulation, each update on the mean gradient of K batches.
  */
 public final class TrainTwoMoons {
   static final int TRAIN_SIZE = 2000;
@@ -45,9 +49,11 @@ public final class TrainTwoMoons {
    * @param accuracy held-out accuracy of the trained params
    * @param emaAccuracy held-out accuracy of the EMA params
    * @param finalLoss training loss of the last batch
+   * @param updates the optimizer's updates of the params: the steps, or with {@code --accumulate K}
+   *     the gradient steps of its {@code MultiStepsState}
    * @param chart the PNG of loss and learning rate per step
    */
-  public record Result(double accuracy, double emaAccuracy, double finalLoss, Path chart) {}
+  public record Result(double accuracy, double emaAccuracy, double finalLoss, int updates, Path chart) {}
 
   public static void main(String[] args) throws Exception {
     SampleOptions options;
@@ -66,6 +72,10 @@ public final class TrainTwoMoons {
     Result result = run(options);
     System.out.printf("held-out accuracy: %.1f%% (params), %.1f%% (EMA of params), %d test points%n",
         100 * result.accuracy(), 100 * result.emaAccuracy(), TEST_SIZE);
+    if (options.accumulate() > 1) {
+      System.out.printf("%d optimizer updates, each on the mean gradient of %d batches%n", result.updates(),
+          options.accumulate());
+    }
     System.out.println("chart of loss and learning rate: " + result.chart().toAbsolutePath());
   }
 
@@ -80,10 +90,15 @@ public final class TrainTwoMoons {
     ValueAndGradFn<MlpParams, Batch> lossAndGrad =
         Grad.valueAndGrad(MoonsModel::loss, params, Batch.of(train.batch(batches, BATCH_SIZE)));
 
-    int warmup = Math.max(1, options.steps() / 10);
+    // with --accumulate K the optimizer updates every K steps, and its schedule counts those updates
+    int scheduled = Math.max(1, options.steps() / options.accumulate());
+    int warmup = Math.max(1, scheduled / 10);
     GradientTransformation tx = chain(
         clipByGlobalNorm(1.0),
-        injectHyperparams(adamw(warmupCosineDecay(0.0, 2e-2, warmup, options.steps())).weightDecay(1e-4)));
+        injectHyperparams(adamw(warmupCosineDecay(0.0, 2e-2, warmup, scheduled)).weightDecay(1e-4)));
+    if (options.accumulate() > 1) {
+      tx = multiSteps(tx, options.accumulate());
+    }
     EmaTrainState state =
         EmaTrainStatePyTree.create(lossAndGrad.applyFn(MoonsModel.LOGITS), params, tx, params);
 
@@ -111,12 +126,13 @@ public final class TrainTwoMoons {
     double accuracy = accuracy(state, state.params(), test);
     double emaAccuracy = accuracy(state, state.emaParams(), test);
     Path chart = TrainingChart.write(options.outputDir(), steps, losses, learningRates);
-    return new Result(accuracy, emaAccuracy, loss, chart);
+    int updates = state.optState() instanceof MultiStepsState m ? m.gradientStep() : options.steps();
+    return new Result(accuracy, emaAccuracy, loss, updates, chart);
   }
 
-  /** {@code ema * decay + params * (1 - decay)}, leaf by leaf. */
+  /** {@code params * (1 - decay) + ema * decay}, leaf by leaf: Optax's {@code incremental_update} (Polyak averaging). */
   static MlpParams emaUpdate(MlpParams ema, MlpParams params) {
-    return PyTrees.map((INDArray e, INDArray p) -> e.mul(EMA_DECAY).addi(p.mul(1 - EMA_DECAY)), ema, params);
+    return incrementalUpdate(params, ema, 1 - EMA_DECAY);
   }
 
   /** The fraction of {@code data} whose argmax logit is its label, running the model through {@code applyFn}. */

@@ -1,4 +1,4 @@
-package org.pytree4j.checkpoint;
+package org.pytree4j.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A child JVM on the test classpath, with its output lines collected as they come. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final Thread reader;
@@ -32,11 +32,16 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  static ChildJvm start(Class<?> main, String... args) throws IOException {
+  /** {@code main} with {@code args} in a JVM of 256 MiB heap. */
+  public static ChildJvm start(Class<?> main, String... args) throws IOException {
+    return start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), main, args);
+  }
+
+  /** {@code main} with {@code args} in a JVM started with {@code jvmOptions}. */
+  public static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
@@ -45,7 +50,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** The next output line, waiting up to {@code seconds}; fails the test if none comes. */
-  String nextLine(int seconds) throws InterruptedException {
+  public String nextLine(int seconds) throws InterruptedException {
     String line = lines.poll(seconds, TimeUnit.SECONDS);
     if (line == null) {
       throw new AssertionError("child JVM printed nothing for " + seconds + " s (alive: " + process.isAlive() + ")");
@@ -54,18 +59,18 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Every line printed so far that has not been taken. */
-  List<String> drain() {
+  public List<String> drain() {
     List<String> out = new ArrayList<>();
     lines.drainTo(out);
     return out;
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 
   /** Kills the child at once (SIGKILL on Linux) and waits for it to be gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("child JVM did not die");
@@ -73,7 +78,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for the child to exit by itself, then for its output to be read. */
-  int awaitExit(int seconds) throws InterruptedException {
+  public int awaitExit(int seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("child JVM did not finish in " + seconds + " s");
