@@ -20,12 +20,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Without a regex it runs every benchmark but the two that run the same steps in other JVMs
  * ({@link ApplyGradientsJavaBenchmark}, {@link ApplyGradientsVectorBenchmark}): no goal is measured
  * on them, and they would add half again to the run's 6 minutes. {@code -D}{@value #WITH_VARIANTS}{@code =true}
- * adds them. {@link WrappersBenchmark}, which no goal names either, runs only by name.
+ * adds them. {@link WrappersBenchmark} and {@link OptimizersBenchmark}, which no goal names either, run
+ * only by name.
  */
 public final class RunAll {
   static final String WITH_VARIANTS = "pytree4j.bench.variants";
   private static final String VARIANTS = "org\\.pytree4j\\.benchmarks\\.ApplyGradients(Java|Vector)Benchmark\\.";
-  private static final String BY_NAME_ONLY = "org\\.pytree4j\\.benchmarks\\.WrappersBenchmark\\.";
+  private static final String BY_NAME_ONLY = "org\\.pytree4j\\.benchmarks\\.(Wrappers|Optimizers)Benchmark\\.";
 
   private RunAll() {}
 

@@ -30,6 +30,26 @@ public final class Hyperparam {
   public static final Hyperparam STEP_SIZE = new Hyperparam("step_size");
   /** {@code decay}: the decay of {@code trace}. */
   public static final Hyperparam DECAY = new Hyperparam("decay");
+  /** {@code initial_accumulator_value}: the start of {@code scale_by_rss}'s (adagrad's) sum of squares. */
+  public static final Hyperparam INITIAL_ACCUMULATOR_VALUE = new Hyperparam("initial_accumulator_value");
+  /** {@code initial_scale}: the start of rmsprop's second moment. */
+  public static final Hyperparam INITIAL_SCALE = new Hyperparam("initial_scale");
+  /** {@code trust_coefficient}: the factor of {@code scale_by_trust_ratio}'s trust ratio (lars). */
+  public static final Hyperparam TRUST_COEFFICIENT = new Hyperparam("trust_coefficient");
+  /** {@code min_norm}: the least norm {@code scale_by_trust_ratio} uses. */
+  public static final Hyperparam MIN_NORM = new Hyperparam("min_norm");
+  /** {@code min_scale}: the least scale {@code scale_by_param_block_rms} uses. */
+  public static final Hyperparam MIN_SCALE = new Hyperparam("min_scale");
+  /** {@code threshold}: the bound of {@code clip_by_block_rms}. */
+  public static final Hyperparam THRESHOLD = new Hyperparam("threshold");
+  /** {@code decay_rate}: the exponent of adafactor's second-moment decay schedule. */
+  public static final Hyperparam DECAY_RATE = new Hyperparam("decay_rate");
+  /** {@code epsilon}: added to the squared gradients in {@code scale_by_factored_rms}. */
+  public static final Hyperparam EPSILON = new Hyperparam("epsilon");
+  /** {@code clipping_threshold}: adafactor's {@code clip_by_block_rms} bound. */
+  public static final Hyperparam CLIPPING_THRESHOLD = new Hyperparam("clipping_threshold");
+  /** {@code weight_decay_rate}: adafactor's weight decay. */
+  public static final Hyperparam WEIGHT_DECAY_RATE = new Hyperparam("weight_decay_rate");
 
   private final String name;
 

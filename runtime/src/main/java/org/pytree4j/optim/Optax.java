@@ -54,6 +54,26 @@ public final class Optax {
   public static final Hyperparam STEP_SIZE = Hyperparam.STEP_SIZE;
   /** {@code decay}. */
   public static final Hyperparam DECAY = Hyperparam.DECAY;
+  /** {@code initial_accumulator_value}. */
+  public static final Hyperparam INITIAL_ACCUMULATOR_VALUE = Hyperparam.INITIAL_ACCUMULATOR_VALUE;
+  /** {@code initial_scale}. */
+  public static final Hyperparam INITIAL_SCALE = Hyperparam.INITIAL_SCALE;
+  /** {@code trust_coefficient}. */
+  public static final Hyperparam TRUST_COEFFICIENT = Hyperparam.TRUST_COEFFICIENT;
+  /** {@code min_norm}. */
+  public static final Hyperparam MIN_NORM = Hyperparam.MIN_NORM;
+  /** {@code min_scale}. */
+  public static final Hyperparam MIN_SCALE = Hyperparam.MIN_SCALE;
+  /** {@code threshold}. */
+  public static final Hyperparam THRESHOLD = Hyperparam.THRESHOLD;
+  /** {@code decay_rate}. */
+  public static final Hyperparam DECAY_RATE = Hyperparam.DECAY_RATE;
+  /** {@code epsilon}. */
+  public static final Hyperparam EPSILON = Hyperparam.EPSILON;
+  /** {@code clipping_threshold}. */
+  public static final Hyperparam CLIPPING_THRESHOLD = Hyperparam.CLIPPING_THRESHOLD;
+  /** {@code weight_decay_rate}. */
+  public static final Hyperparam WEIGHT_DECAY_RATE = Hyperparam.WEIGHT_DECAY_RATE;
 
   // ---- combining ----
 
@@ -177,6 +197,57 @@ public final class Optax {
     return new ScaleByLion(ScaleByLion.defaults(), null);
   }
 
+  /** {@code optax.scale_by_rss()} (adagrad's scaling) with Optax's defaults ({@code initial_accumulator_value=0.1, eps=1e-7}). */
+  public static ScaleByRss scaleByRss() {
+    return new ScaleByRss(ScaleByRss.defaults());
+  }
+
+  /**
+   * {@code optax.scale_by_rms()} (rmsprop's scaling) with Optax's defaults ({@code decay=0.9, eps=1e-8,
+   * initial_scale=0.0, eps_in_sqrt=True, bias_correction=False}).
+   */
+  public static ScaleByRms scaleByRms() {
+    return new ScaleByRms(ScaleByRms.defaults(), true, false);
+  }
+
+  /** {@code optax.scale_by_stddev()} (centered rmsprop's scaling) with Optax's defaults. */
+  public static ScaleByStddev scaleByStddev() {
+    return new ScaleByStddev(ScaleByStddev.defaults(), true, false);
+  }
+
+  /** {@code optax.scale_by_belief()} (AdaBelief) with Optax's defaults ({@code b1=0.9, b2=0.999, eps=1e-16, eps_root=1e-16}). */
+  public static ScaleByBelief scaleByBelief() {
+    return new ScaleByBelief(ScaleByBelief.defaults(), false);
+  }
+
+  /** {@code optax.scale_by_adamax()} with Optax's defaults ({@code b1=0.9, b2=0.999, eps=1e-8}). */
+  public static ScaleByAdamax scaleByAdamax() {
+    return new ScaleByAdamax(ScaleByAdamax.defaults());
+  }
+
+  /** {@code optax.scale_by_trust_ratio()} with Optax's defaults ({@code min_norm=0.0, trust_coefficient=1.0, eps=0.0}). */
+  public static ScaleByTrustRatio scaleByTrustRatio() {
+    return new ScaleByTrustRatio(ScaleByTrustRatio.defaults());
+  }
+
+  /** {@code optax.scale_by_param_block_rms()} ({@code min_scale=1e-3}). */
+  public static ScaleByParamBlockRms scaleByParamBlockRms() {
+    return new ScaleByParamBlockRms(Map.of(MIN_SCALE, 1e-3));
+  }
+
+  /** {@code optax.clip_by_block_rms(threshold)}. */
+  public static ClipByBlockRms clipByBlockRms(double threshold) {
+    return new ClipByBlockRms(Map.of(THRESHOLD, threshold));
+  }
+
+  /**
+   * {@code optax.scale_by_factored_rms()} (adafactor's scaling) with Optax's defaults ({@code factored=True,
+   * decay_rate=0.8, step_offset=0, min_dim_size_to_factor=128, epsilon=1e-30}).
+   */
+  public static ScaleByFactoredRms scaleByFactoredRms() {
+    return new ScaleByFactoredRms(ScaleByFactoredRms.defaults(), true, 0, 128);
+  }
+
   /** {@code optax.set_to_zero()}: zero updates; freezes what it is applied to (see {@link #partition}). */
   public static SetToZero setToZero() {
     return SetToZero.INSTANCE;
@@ -287,6 +358,91 @@ public final class Optax {
     return new Lion(Lion.defaults(learningRate), null, null);
   }
 
+  /** {@code optax.adagrad(learning_rate)} with Optax's defaults ({@code initial_accumulator_value=0.1, eps=1e-7}). */
+  public static Adagrad adagrad(double learningRate) {
+    return new Adagrad(Adagrad.defaults(learningRate));
+  }
+
+  /** {@code optax.adagrad(learning_rate=schedule)}. */
+  public static Adagrad adagrad(Schedule learningRate) {
+    return new Adagrad(Adagrad.defaults(learningRate));
+  }
+
+  /** {@code optax.adabelief(learning_rate)} with Optax's defaults ({@code b1=0.9, b2=0.999, eps=1e-16, eps_root=1e-16}). */
+  public static Adabelief adabelief(double learningRate) {
+    return new Adabelief(Adabelief.defaults(learningRate), false);
+  }
+
+  /** {@code optax.adabelief(learning_rate=schedule)}. */
+  public static Adabelief adabelief(Schedule learningRate) {
+    return new Adabelief(Adabelief.defaults(learningRate), false);
+  }
+
+  /** {@code optax.adamax(learning_rate)} with Optax's defaults ({@code b1=0.9, b2=0.999, eps=1e-8}). */
+  public static Adamax adamax(double learningRate) {
+    return new Adamax(Adamax.defaults(learningRate));
+  }
+
+  /** {@code optax.adamax(learning_rate=schedule)}. */
+  public static Adamax adamax(Schedule learningRate) {
+    return new Adamax(Adamax.defaults(learningRate));
+  }
+
+  /**
+   * {@code optax.rmsprop(learning_rate)} with Optax's defaults ({@code decay=0.9, eps=1e-8, initial_scale=0.0},
+   * eps inside the square root, not centered, no momentum, no bias correction).
+   */
+  public static Rmsprop rmsprop(double learningRate) {
+    return new Rmsprop(Rmsprop.defaults(learningRate), true, false, false, false);
+  }
+
+  /** {@code optax.rmsprop(learning_rate=schedule)}. */
+  public static Rmsprop rmsprop(Schedule learningRate) {
+    return new Rmsprop(Rmsprop.defaults(learningRate), true, false, false, false);
+  }
+
+  /** {@code optax.lamb(learning_rate)} with Optax's defaults ({@code b1=0.9, b2=0.999, eps=1e-6, eps_root=0.0, weight_decay=0.0}). */
+  public static Lamb lamb(double learningRate) {
+    return new Lamb(Lamb.defaults(learningRate), null);
+  }
+
+  /** {@code optax.lamb(learning_rate=schedule)}. */
+  public static Lamb lamb(Schedule learningRate) {
+    return new Lamb(Lamb.defaults(learningRate), null);
+  }
+
+  /**
+   * {@code optax.lars(learning_rate)} with Optax's defaults ({@code weight_decay=0.0, trust_coefficient=0.001,
+   * eps=0.0, momentum=0.9}, both masks {@code True}).
+   */
+  public static Lars lars(double learningRate) {
+    return new Lars(Lars.defaults(learningRate), Lars.ALL, Lars.ALL, false);
+  }
+
+  /** {@code optax.lars(learning_rate=schedule)}. */
+  public static Lars lars(Schedule learningRate) {
+    return new Lars(Lars.defaults(learningRate), Lars.ALL, Lars.ALL, false);
+  }
+
+  /**
+   * {@code optax.adafactor()}: no learning rate (the relative step alone), with Optax's defaults
+   * ({@code decay_rate=0.8, clipping_threshold=1.0, eps=1e-30}, factored from 128, scaled by each
+   * param's root mean square, no momentum, no weight decay).
+   */
+  public static Adafactor adafactor() {
+    return new Adafactor(Adafactor.defaults(null), 128, 0, true, DataType.FLOAT, true, null);
+  }
+
+  /** {@code optax.adafactor(learning_rate)} with Optax's other defaults (see {@link #adafactor()}). */
+  public static Adafactor adafactor(double learningRate) {
+    return new Adafactor(Adafactor.defaults(learningRate), 128, 0, true, DataType.FLOAT, true, null);
+  }
+
+  /** {@code optax.adafactor(learning_rate=schedule)}. */
+  public static Adafactor adafactor(Schedule learningRate) {
+    return new Adafactor(Adafactor.defaults(learningRate), 128, 0, true, DataType.FLOAT, true, null);
+  }
+
   /** {@code optax.sgd(learning_rate)}: no momentum. */
   public static Sgd sgd(double learningRate) {
     return new Sgd(Sgd.defaults(learningRate), false, null);
@@ -339,9 +495,10 @@ public final class Optax {
   /**
    * One optimizer step, Optax's {@code updates, state = tx.update(grads, state, params)} followed by
    * {@code params = optax.apply_updates(params, updates)}, as one call. When every leaf is a float32
-   * array and every transformation is elementwise (adam, sgd, scale, trace, add_decayed_weights,
-   * set_to_zero, ema, a leading clip_by_global_norm, chains and injectHyperparams of these, and
-   * applyIfFinite or multiSteps of these when they run first) it runs as one fused pass
+   * array and every transformation is elementwise (adam, lion, adagrad, adabelief, adamax, rmsprop,
+   * sgd, scale, trace, add_decayed_weights, set_to_zero, ema, a leading clip_by_global_norm, chains,
+   * flatten and injectHyperparams of these, and applyIfFinite or multiSteps of these when they run
+   * first) it runs as one fused pass
    * over memory on all cores, writing into recycled memory, with the same bits as the two calls;
    * otherwise it is exactly those two calls. It runs on {@link StepEngine#defaultEngine()}, or on the
    * engine {@code tx} is {@link StepEngine#bind bound} to. Nothing given is modified: {@code params} and

@@ -101,6 +101,32 @@ final class UpdateTrees {
     return state;
   }
 
+  /**
+   * Like {@link #stateLeaves}, for a state tree whose leaves have other shapes than the updates':
+   * where the updates have an array at leaf {@code i}, the state has a floating-point array of shape
+   * {@code shapes.apply(i)} ({@code what} says why, in the message).
+   */
+  static List<Object> stateLeavesShaped(Flat updates, Object stateTree, KeyPath field,
+      java.util.function.IntFunction<long[]> shapes, String what) {
+    List<Object> state = matchStructure(updates, stateTree, "updates do not match the optimizer state", "the state",
+        path -> concat(field, path));
+    for (int i = 0; i < updates.size(); i++) {
+      INDArray g = updates.array(i);
+      if (g == null) {
+        continue;
+      }
+      Object leaf = state.get(i);
+      long[] expected = shapes.apply(i);
+      if (!(leaf instanceof INDArray array) || !FloatTypes.isFloating(array.dataType())
+          || !Arrays.equals(expected, array.shape())) {
+        throw new OptimizerInputException("updates do not match the optimizer state", updates.path(i),
+            concat(field, updates.path(i)), "the updates have " + FloatTypes.describe(g) + ", for which " + what
+                + " has shape " + Arrays.toString(expected) + ", but the state has " + Subtrees.describe(leaf));
+      }
+    }
+    return state;
+  }
+
   /** The leaves of {@code params} at the updates' leaf positions, checked like {@link #stateLeaves}. */
   static List<Object> paramsLeaves(Flat updates, Object params, String transformation) {
     if (params == null) {
@@ -128,6 +154,24 @@ final class UpdateTrees {
             "found " + FloatTypes.describeValue(leaf));
       }
       return LeafBuffers.zerosLike(array, dtype);
+    }, params);
+  }
+
+  /**
+   * {@code value} in the shape and dtype of every array of {@code params} (Optax's
+   * {@code tree_full_like}); None stays None.
+   */
+  static Object fullLike(Object params, double value) {
+    return NONE_IS_LEAF.mapWithPath((KeyPath path, Object leaf) -> {
+      if (leaf == null) {
+        return null;
+      }
+      if (!(leaf instanceof INDArray array) || !FloatTypes.isFloating(array.dataType())) {
+        throw OptimizerInputException.atPath("params must hold floating-point INDArrays or None (null)", path,
+            "found " + FloatTypes.describeValue(leaf));
+      }
+      INDArray zeros = LeafBuffers.zerosLike(array, null);
+      return value == 0 || zeros.isEmpty() ? zeros : zeros.assign(value);
     }, params);
   }
 

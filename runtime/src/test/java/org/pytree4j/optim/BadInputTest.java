@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pytree4j.optim.Optax.adafactor;
+import static org.pytree4j.optim.Optax.adagrad;
 import static org.pytree4j.optim.Optax.adam;
 import static org.pytree4j.optim.Optax.adamw;
 import static org.pytree4j.optim.Optax.applyUpdates;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lamb;
+import static org.pytree4j.optim.Optax.lars;
+import static org.pytree4j.optim.Optax.rmsprop;
 import static org.pytree4j.optim.Optax.scaleBySchedule;
 import static org.pytree4j.optim.Optax.sgd;
 
@@ -120,6 +125,62 @@ class BadInputTest {
     OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(bad, state, p));
     assertEquals("['layer'].bias", e.path().keystr());
     assertTrue(e.getMessage().contains("the updates have float32[2] but the state has float32[3]"), e.getMessage());
+  }
+
+  /** adafactor's statistics have shapes of their own: a state made for other params names the leaf and the shape it needs. */
+  @Test
+  void adafactorStatisticsOfAnotherShape() {
+    GradientTransformation tx = adafactor(1e-2).minDimSizeToFactor(2);
+    OptState state = tx.init(params);
+    Map<String, Object> wider = Map.of("dense", Map.of("kernel", Arrays32.f32(new double[8], 2, 4), "bias", bias));
+    OptState other = tx.init(wider);
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, other, params));
+    assertEquals("['dense']['kernel']", e.path().keystr());
+    assertEquals("[0].v_col['dense']['kernel']", e.statePath().keystr());
+    assertEquals("updates do not match the optimizer state at ['dense']['kernel'] (optimizer state"
+        + " [0].v_col['dense']['kernel']): the updates have float32[2, 3], for which v_col has shape [3], but the"
+        + " state has float32[4]", e.getMessage());
+    assertStillUsable(tx, state, grads, params);
+  }
+
+  /** The trust ratio, the parameter scale and the factored moments need the params, as in Optax. */
+  @Test
+  void lambLarsAndAdafactorNeedTheParams() {
+    for (GradientTransformation tx : List.of(lamb(1e-3), lars(0.1), adafactor(1e-3))) {
+      OptState state = tx.init(params);
+      OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, state, null));
+      assertTrue(e.getMessage().contains("needs the current params"), tx + ": " + e.getMessage());
+      assertStillUsable(tx, state, grads, params);
+    }
+  }
+
+  @Test
+  void adagradStateForOtherParams() {
+    GradientTransformation tx = adagrad(0.1);
+    OptState state = tx.init(Map.of("dense", Map.of("kernel", kernel)));
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, state, params));
+    assertEquals("[0].sum_of_squares['dense']", e.statePath().keystr());
+    assertTrue(e.getMessage().endsWith("only the updates have ['bias']"), e.getMessage());
+  }
+
+  /** With bias correction rmsprop counts its updates: a state without the count names both state types. */
+  @Test
+  void rmspropStateWithoutTheCountOfBiasCorrection() {
+    GradientTransformation tx = rmsprop(1e-3).biasCorrection(true);
+    OptState plain = rmsprop(1e-3).init(params);
+    OptimizerInputException e = assertThrows(OptimizerInputException.class, () -> tx.update(grads, plain, params));
+    assertEquals("[0]", e.statePath().keystr());
+    assertTrue(e.getMessage().contains("scale_by_rms(bias_correction=True)")
+        && e.getMessage().contains("expected a ScaleByRmsWithCountState but found ScaleByRmsState"), e.getMessage());
+    // the fused step does not take it either (it holds the same moment tree), nor the other way round
+    OptimizerInputException fused = assertThrows(OptimizerInputException.class,
+        () -> Optax.step(tx, params, plain, grads));
+    assertEquals(e.getMessage(), fused.getMessage());
+    OptState counted = tx.init(params);
+    assertThrows(OptimizerInputException.class, () -> Optax.step(rmsprop(1e-3), params, counted, grads));
+    assertThrows(OptimizerInputException.class,
+        () -> Optax.step(rmsprop(1e-3).centered(true), params, rmsprop(1e-3).centered(true).biasCorrection(true)
+            .init(params), grads));
   }
 
   @Test

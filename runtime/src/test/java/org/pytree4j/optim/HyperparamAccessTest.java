@@ -6,18 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.pytree4j.optim.Optax.B2;
 import static org.pytree4j.optim.Optax.LEARNING_RATE;
 import static org.pytree4j.optim.Optax.MAX_NORM;
+import static org.pytree4j.optim.Optax.adabelief;
+import static org.pytree4j.optim.Optax.adafactor;
+import static org.pytree4j.optim.Optax.adagrad;
 import static org.pytree4j.optim.Optax.adam;
+import static org.pytree4j.optim.Optax.adamax;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
 import static org.pytree4j.optim.Optax.findHyperparam;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lamb;
+import static org.pytree4j.optim.Optax.lars;
+import static org.pytree4j.optim.Optax.rmsprop;
 import static org.pytree4j.optim.Optax.scale;
 import static org.pytree4j.optim.Optax.setHyperparam;
 import static org.pytree4j.optim.Optax.sgd;
 import static org.pytree4j.optim.schedule.Schedules.linear;
 import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
 
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,6 +53,35 @@ class HyperparamAccessTest {
       assertEquals(expected, optState.findHyperparam(LEARNING_RATE), 0.0);
       assertEquals(expected, findHyperparam(optState, "learning_rate"), 0.0);
     }
+  }
+
+  /**
+   * The keys of {@code inject_hyperparams(opt)(learning_rate=..).init(params).hyperparams} in Optax: the
+   * numeric arguments of the alias's signature in alias.py, defaults included (booleans, masks, dtypes
+   * and None are static). adafactor's integer {@code decay_offset} is static here (docs/optimizers.md).
+   */
+  @Test
+  void injectedStatesHoldOptaxsHyperparameters() {
+    Map<GradientTransformation, List<String>> expected = Map.of(
+        injectHyperparams(adagrad(0.1)), List.of("eps", "initial_accumulator_value", "learning_rate"),
+        injectHyperparams(adabelief(0.1).nesterov(true)), List.of("b1", "b2", "eps", "eps_root", "learning_rate"),
+        injectHyperparams(adamax(0.1)), List.of("b1", "b2", "eps", "learning_rate"),
+        injectHyperparams(rmsprop(0.1).centered(true)), List.of("decay", "eps", "initial_scale", "learning_rate"),
+        injectHyperparams(rmsprop(0.1).momentum(0.9)),
+        List.of("decay", "eps", "initial_scale", "learning_rate", "momentum"),
+        injectHyperparams(lamb(0.1)), List.of("b1", "b2", "eps", "eps_root", "learning_rate", "weight_decay"),
+        injectHyperparams(lars(0.1)), List.of("eps", "learning_rate", "momentum", "trust_coefficient", "weight_decay"),
+        injectHyperparams(adafactor(0.1)), List.of("clipping_threshold", "decay_rate", "eps", "learning_rate"),
+        injectHyperparams(adafactor().momentum(0.9).weightDecayRate(1e-4)),
+        List.of("clipping_threshold", "decay_rate", "eps", "momentum", "weight_decay_rate"));
+    expected.forEach((tx, names) -> {
+      InjectHyperparamsState state = (InjectHyperparamsState) tx.init(params);
+      assertEquals(new TreeSet<>(names), state.hyperparams().keySet(), tx.toString());
+      state = (InjectHyperparamsState) tx.update(grads, state, params).state();
+      assertEquals(new TreeSet<>(names), state.hyperparams().keySet(), tx + " after an update");
+    });
+    InjectHyperparamsState lars = injectHyperparams(lars(0.1)).init(params);
+    assertEquals(0.001f, lars.hyperparams().get("trust_coefficient"));
   }
 
   /** A chain inside an inject inside a chain: one call finds it, and says where when it is ambiguous. */

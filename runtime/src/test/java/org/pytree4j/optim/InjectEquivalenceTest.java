@@ -1,11 +1,18 @@
 package org.pytree4j.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.pytree4j.optim.Optax.adabelief;
+import static org.pytree4j.optim.Optax.adafactor;
+import static org.pytree4j.optim.Optax.adagrad;
 import static org.pytree4j.optim.Optax.adam;
+import static org.pytree4j.optim.Optax.adamax;
 import static org.pytree4j.optim.Optax.adamw;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lamb;
+import static org.pytree4j.optim.Optax.lars;
 import static org.pytree4j.optim.Optax.nadam;
 import static org.pytree4j.optim.Optax.nadamw;
+import static org.pytree4j.optim.Optax.rmsprop;
 import static org.pytree4j.optim.Optax.sgd;
 
 import java.util.LinkedHashMap;
@@ -40,6 +47,23 @@ class InjectEquivalenceTest {
     m.put("sgd", () -> sgd(1e-1));
     m.put("sgd(momentum=0.9)", () -> sgd(1e-1, 0.9));
     m.put("sgd(momentum=0.9, nesterov=True)", () -> sgd(1e-1, 0.9, true));
+    m.put("adagrad", () -> adagrad(1e-1));
+    m.put("adagrad(initial_accumulator_value=0.5, eps=1e-3)", () -> adagrad(1e-1).initialAccumulatorValue(0.5).eps(1e-3));
+    m.put("adabelief", () -> adabelief(1e-2));
+    m.put("adabelief(b1=0.8, nesterov=True)", () -> adabelief(1e-2).b1(0.8).nesterov(true));
+    m.put("adamax", () -> adamax(1e-2));
+    m.put("rmsprop", () -> rmsprop(1e-2));
+    // centered and bias-corrected from zero, the first step's variance is 0 (Optax's too): start nu at 1
+    m.put("rmsprop(momentum=0.9, centered, bias_correction, initial_scale=1, eps_in_sqrt=False)",
+        () -> rmsprop(1e-2).momentum(0.9).centered(true).biasCorrection(true).initialScale(1.0).epsInSqrt(false));
+    m.put("lamb", () -> lamb(1e-2));
+    m.put("lamb(weight_decay=0.1, mask)", () -> lamb(1e-2).weightDecay(0.1).mask(Mask.byLeaf(x -> x.rank() > 1)));
+    m.put("lars", () -> lars(1e-1));
+    m.put("lars(weight_decay=1e-2, nesterov=True)", () -> lars(1e-1).weightDecay(1e-2).nesterov(true));
+    m.put("adafactor", () -> adafactor(1e-2));
+    m.put("adafactor()", () -> adafactor());
+    m.put("adafactor(momentum=0.9, weight_decay_rate=1e-3, min_dim_size_to_factor=2)",
+        () -> adafactor(1e-2).momentum(0.9).weightDecayRate(1e-3).minDimSizeToFactor(2));
     return m;
   }
 
@@ -65,6 +89,15 @@ class InjectEquivalenceTest {
     m.put("adamw", () -> adamw(0.0078125).b1(0.5).b2(0.75).eps(0.0009765625).weightDecay(0.125));
     m.put("nadam", () -> nadam(0.0078125).b1(0.5).b2(0.75));
     m.put("sgd(momentum=0.5, nesterov=True)", () -> sgd(0.25, 0.5, true));
+    m.put("adagrad", () -> adagrad(0.25).initialAccumulatorValue(0.5).eps(0.0009765625));
+    m.put("adabelief", () -> adabelief(0.0078125).b1(0.5).b2(0.75).eps(0.0009765625).epsRoot(0.0009765625));
+    m.put("adamax", () -> adamax(0.0078125).b1(0.5).b2(0.75).eps(0.0009765625));
+    m.put("rmsprop(momentum=0.5, centered)", () -> rmsprop(0.0078125).decay(0.75).eps(0.0009765625).momentum(0.5)
+        .centered(true));
+    m.put("lamb", () -> lamb(0.0078125).b1(0.5).b2(0.75).eps(0.0009765625).weightDecay(0.125));
+    m.put("lars", () -> lars(0.25).weightDecay(0.125).trustCoefficient(0.5).momentum(0.5));
+    m.put("adafactor(momentum=0.5, min_dim_size_to_factor=2)",
+        () -> adafactor(0.0078125).momentum(0.5).decayRate(0.75).minDimSizeToFactor(2));
     return m.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(),
         () -> compare(e.getValue().get(), injectHyperparams(e.getValue().get()), DataType.FLOAT, 0.0, 0.0)));
   }

@@ -66,6 +66,7 @@ class OptaxConformanceTest {
       case "optimizer_convergence" -> OptimizerCases.convergence(c);
       case "optimizer_equivalence" -> OptimizerCases.injectEquivalence(c);
       case "optimizer_trajectory" -> OptimizerCases.docTrajectory(c);
+      case "optimizer_dtype" -> OptimizerCases.preservesDtype(c);
       default -> fail(c.name() + ": kind '" + c.kind() + "' not translated by this test");
     }
   }

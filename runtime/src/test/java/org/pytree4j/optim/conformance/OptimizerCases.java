@@ -7,16 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.pytree4j.optim.Optax.LEARNING_RATE;
+import static org.pytree4j.optim.Optax.adabelief;
+import static org.pytree4j.optim.Optax.adafactor;
+import static org.pytree4j.optim.Optax.adagrad;
 import static org.pytree4j.optim.Optax.adam;
+import static org.pytree4j.optim.Optax.adamax;
 import static org.pytree4j.optim.Optax.adamw;
 import static org.pytree4j.optim.Optax.applyUpdates;
 import static org.pytree4j.optim.Optax.chain;
 import static org.pytree4j.optim.Optax.clipByGlobalNorm;
 import static org.pytree4j.optim.Optax.injectHyperparams;
+import static org.pytree4j.optim.Optax.lamb;
+import static org.pytree4j.optim.Optax.lars;
 import static org.pytree4j.optim.Optax.lion;
 import static org.pytree4j.optim.Optax.masked;
 import static org.pytree4j.optim.Optax.nadam;
 import static org.pytree4j.optim.Optax.nadamw;
+import static org.pytree4j.optim.Optax.rmsprop;
 import static org.pytree4j.optim.Optax.scale;
 import static org.pytree4j.optim.Optax.scaleByAdam;
 import static org.pytree4j.optim.Optax.sgd;
@@ -96,6 +103,16 @@ final class OptimizerCases {
       case "chain_equals_manual_sequence" -> chainEqualsManual(c);
       case "doc_safe_increment_int32" -> safeIncrementInt32(c);
       case "safe_increment_all_dtypes" -> safeIncrementAllDtypes(c);
+      case "scale_by_adamax_finite_and_shaped_after_one_update", "scale_by_rms_finite_and_shaped_after_one_update",
+          "scale_by_stddev_finite_and_shaped_after_one_update", "scale_by_trust_ratio_finite_and_shaped_after_one_update",
+          "scale_by_param_block_rms_finite_and_shaped_after_one_update",
+          "scale_by_factored_rms_finite_and_shaped_after_one_update" -> TransformCases.finiteAndShaped(c);
+      case "scale_by_rms_bias_corrected_matches_scale_by_adam_b1_0" -> TransformCases.rmsMatchesAdam(c);
+      case "scale_by_adamax_infinity_moment_update" -> TransformCases.infinityMoment(c);
+      case "scale_by_factored_rms_preserves_dtype" -> TransformCases.factoredPreservesDtype(c);
+      case "scale_by_factored_rms_step_offset_keeps_state_finite" -> TransformCases.stepOffsetKeepsStateFinite(c);
+      case "scale_by_factored_rms_step_offset_holds_first_step_decay" -> TransformCases.stepOffsetHoldsFirstStep(c);
+      case "scale_by_factored_rms_step_offset_restarts_restored_schedule" -> TransformCases.stepOffsetRestarts(c);
       default -> WrapperCases.byName(c);
     }
   }
@@ -407,7 +424,7 @@ final class OptimizerCases {
     assertThrows(IllegalArgumentException.class, () -> Optax.safeIncrement(Nd4j.scalar(true)));
   }
 
-  private static DataType dtype(String numpyName) {
+  static DataType dtype(String numpyName) {
     return switch (numpyName) {
       case "bfloat16" -> DataType.BFLOAT16;
       case "float16" -> DataType.HALF;
@@ -463,8 +480,27 @@ final class OptimizerCases {
       case "sgd" -> c != null && c.has("hyperparameters", "momentum") ? sgd(lr, c.num("hyperparameters", "momentum")) : sgd(lr);
       case "lion" -> c != null && c.has("hyperparameters", "weight_decay")
           ? lion(lr).weightDecay(c.num("hyperparameters", "weight_decay")) : lion(lr);
+      case "adabelief" -> adabelief(lr);
+      case "adafactor" -> adafactor(lr);
+      case "adagrad" -> adagrad(lr);
+      case "adamax" -> adamax(lr);
+      case "lamb" -> lamb(lr);
+      case "lars" -> lars(lr);
+      case "rmsprop" -> c != null && c.has("hyperparameters", "momentum")
+          ? rmsprop(lr).momentum(c.num("hyperparameters", "momentum")) : rmsprop(lr);
       default -> fail("alias not translated: " + name);
     };
+  }
+
+  /** The alias the case names with its hyperparameters; adafactor may have no learning rate (Optax's None). */
+  static Injectable alias(String name, Case c) {
+    if (!c.has("hyperparameters", "learning_rate")) {
+      assertEquals("adafactor", name, c.name() + ": only adafactor takes no learning rate");
+      c.get("hyperparameters").fieldNames().forEachRemaining(field -> assertEquals("static_args", field,
+          c.name() + ": adafactor() with Optax's defaults"));
+      return adafactor();
+    }
+    return alias(name, c.num("hyperparameters", "learning_rate"), c);
   }
 
   /** The gradient of the objectives of alias_test.py, in float64 from the float32 params. */
@@ -506,7 +542,7 @@ final class OptimizerCases {
   /** kind "optimizer_convergence". */
   static void convergence(Case c) {
     String name = c.text("transformation");
-    Injectable tx = alias(name, c.num("hyperparameters", "learning_rate"), c);
+    Injectable tx = alias(name, c);
     c.expectText("float32", "inputs", "dtype");
     if (c.has("inputs", "grads")) {
       c.expectText("jax.grad(objective)", "inputs", "grads");
@@ -526,6 +562,27 @@ final class OptimizerCases {
     }
   }
 
+  /**
+   * kind "optimizer_dtype": Optax's {@code test_preserve_dtype}, the updates of one step have the
+   * gradients' dtype, for params {@code [1, 2]} in each dtype and {@code grads = 2 * params}.
+   */
+  static void preservesDtype(Case c) {
+    GradientTransformation tx = alias(c.text("transformation"), c);
+    c.expectText("sum(x**2)", "inputs", "objective");
+    c.expectText("jax.grad(objective)", "inputs", "grads");
+    c.expectText("the grads' dtype", "expected", "updates_dtype");
+    assertEquals(1, c.integer("steps"));
+    double[] values = c.nums("inputs", "params");
+    for (JsonNode name : c.get("inputs", "dtypes")) {
+      DataType type = dtype(name.asText());
+      INDArray params = Arrays32.vec(values).castTo(type);
+      INDArray grads = params.mul(2);
+      assertEquals(type, grads.dataType());
+      UpdateResult r = tx.update(grads, tx.init(params), params);
+      assertEquals(type, ((INDArray) r.updates()).dataType(), c.name() + " " + name.asText());
+    }
+  }
+
   /** kind "optimizer_equivalence": inject_hyperparams(alias) gives the plain alias's updates and state. */
   static void injectEquivalence(Case c) {
     if (c.name().equals("constant_schedule_equals_constant_lr")) {
@@ -539,8 +596,13 @@ final class OptimizerCases {
     c.expectText("[ones((2,3)), -ones((2,5,2))]", "inputs", "grads");
     c.expectText("equal to the plain optimizer's updates", "expected", "updates");
     c.expectText("equal to the plain optimizer's state", "expected", "inner_state");
-    double lr = c.num("hyperparameters", "learning_rate");
-    Injectable plain = alias(m.group(1), lr, c);
+    if (c.has("hyperparameters", "static_args")) {
+      // Optax must keep this integer out of the injected (traced) hyperparameters to jit adafactor;
+      // here every integer argument of adafactor is static already
+      c.expectText("min_dim_size_to_factor", "hyperparameters", "static_args");
+      assertEquals("adafactor", m.group(1), c.name());
+    }
+    Injectable plain = alias(m.group(1), c);
     GradientTransformation injected = injectHyperparams(plain);
     List<Object> params = List.of(ones(2, 3).neg(), ones(2, 5, 2));
     List<Object> grads = List.of(ones(2, 3), ones(2, 5, 2).neg());
@@ -598,7 +660,7 @@ final class OptimizerCases {
     c.expectText("grad -> update(grad, state, params) -> apply_updates", "inputs", "loop");
     c.expectText("{:.2E}", "tolerance", "format");
     String objective = c.text("inputs", "objective");
-    GradientTransformation tx = alias(name, c.num("hyperparameters", "learning_rate"), c);
+    GradientTransformation tx = alias(name, c);
     INDArray params = Trees.array(c.get("inputs", "initial_params"));
     assertEquals(c.num("inputs", "initial_objective"), objective(objective, params), 0.0);
     OptState state = tx.init(params);
