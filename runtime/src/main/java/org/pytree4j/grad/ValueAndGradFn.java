@@ -50,6 +50,7 @@ public final class ValueAndGradFn<P, B> {
   private final String lossName;
   private final List<String> outputs;
   private final Map<String, ApplyFn<P>> applyFns = new HashMap<>();
+  private final GradPlans plans = new GradPlans();
 
   ValueAndGradFn(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName, List<String> outputs) {
     this.sd = sd;
@@ -75,20 +76,51 @@ public final class ValueAndGradFn<P, B> {
     List<INDArray> paramArrays = this.params.check(params);
     List<INDArray> batchArrays = this.batch.check(batch);
     bind(paramArrays);
+    GradPlan plan = plans.isEmpty() ? null : plan(paramArrays, batchArrays);
+    if (plan == null) {
+      return interpret(paramArrays, batchArrays);
+    }
+    INDArray[] grads = plan.allocateGrads();
+    INDArray loss = plan.run(paramArrays, batchArrays, grads);
+    return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(Arrays.asList(grads)));
+  }
+
+  /** The plan for this batch size, traced on first use; null if the graph needs SameDiff's interpreter. */
+  private GradPlan plan(List<INDArray> paramArrays, List<INDArray> batchArrays) {
+    long batchSize = -1;
+    for (int i = 0; i < batchArrays.size(); i++) {
+      if (this.batch.leaves().get(i).batched()) {
+        batchSize = batchArrays.get(i).size(0);
+        break;
+      }
+    }
+    GradPlan plan = plans.get(batchSize);
+    if (plan != null) {
+      return plan;
+    }
+    Map<String, INDArray> feed = feed(batchArrays);
+    try {
+      plan = PlanBuilder.build(sd, this.params, this.batch, lossName, paramArrays, batchArrays, OpThreads.fromProperty());
+    } catch (UnsupportedPlanException e) {
+      plans.disable();
+      return null;
+    } catch (RuntimeException e) {
+      failedBackward(feed, e);
+      throw e;
+    }
+    checkScalar(plan.loss(), null);
+    plans.put(batchSize, plan);
+    return plan;
+  }
+
+  /** SameDiff's own interpreter: for graphs a plan cannot run, and with {@code -Dpytree4j.grad.plan=false}. */
+  private LossAndGrads<P> interpret(List<INDArray> paramArrays, List<INDArray> batchArrays) {
     Map<String, INDArray> feed = feed(batchArrays);
     OutAndGrad result;
     try {
       result = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
     } catch (RuntimeException e) {
-      // SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead
-      INDArray loss;
-      try {
-        loss = sd.output(feed, lossName).get(lossName);
-      } catch (RuntimeException forward) {
-        e.addSuppressed(forward);
-        throw e;
-      }
-      checkScalar(loss, e);
+      failedBackward(feed, e);
       throw e;
     }
     INDArray loss = result.getOutputs().get(lossName);
@@ -106,6 +138,18 @@ public final class ValueAndGradFn<P, B> {
       grads.add(grad);
     }
     return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(grads));
+  }
+
+  /** SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead. */
+  private void failedBackward(Map<String, INDArray> feed, RuntimeException e) {
+    INDArray loss;
+    try {
+      loss = sd.output(feed, lossName).get(lossName);
+    } catch (RuntimeException forward) {
+      e.addSuppressed(forward);
+      throw e;
+    }
+    checkScalar(loss, e);
   }
 
   /**
@@ -133,6 +177,16 @@ public final class ValueAndGradFn<P, B> {
   /** The SameDiff instance behind this function, built once (for {@code summary()} and debugging). */
   public SameDiff sameDiff() {
     return sd;
+  }
+
+  /** The loss variable's name (for tests comparing with SameDiff). */
+  String lossName() {
+    return lossName;
+  }
+
+  /** The plan the last call of this batch size ran, or null if calls run on SameDiff's interpreter. */
+  synchronized GradPlan planFor(long batchSize) {
+    return plans.isEmpty() ? null : plans.get(batchSize);
   }
 
   synchronized INDArray forward(P params, InputLeaf input, INDArray x, String output) {
