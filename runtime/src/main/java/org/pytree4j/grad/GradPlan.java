@@ -19,7 +19,7 @@ final class GradPlan {
   private final PlanValue[] placeholders;
   private final PlanValue loss;
   private final GradTargets grads;
-  private final OpThreads threads;
+  private final int blasThreads;
   private final java.util.Map<String, PlanValue> values;
 
   GradPlan(List<PlanStep> steps, List<PlanValue> params, List<PlanValue> placeholders, PlanValue loss,
@@ -30,7 +30,13 @@ final class GradPlan {
     this.placeholders = placeholders.toArray(new PlanValue[0]);
     this.loss = loss;
     this.grads = grads;
-    this.threads = threads;
+    int blas = 1;
+    for (PlanStep step : steps) {
+      if (step.isMatrixProduct()) {
+        blas = Math.max(blas, step.threads());
+      }
+    }
+    this.blasThreads = threads.fixedOr(blas);
   }
 
   /**
@@ -51,7 +57,7 @@ final class GradPlan {
       }
     }
     grads.bindDirect(gradArrays);
-    threads.run(steps);
+    OpThreads.run(steps, blasThreads);
     grads.copyRest(gradArrays);
     return loss.array();
   }

@@ -3,17 +3,25 @@ package org.pytree4j.grad;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * How many threads each op of a {@link GradPlan} runs with. On a few cores, waking a second thread
- * for a small op costs more than the op; so ops below a size run on the calling thread alone and only
- * large ones use every core.
+ * How many threads the ops of a {@link GradPlan} run with. On a few cores, waking a second thread for a
+ * small op costs more than the op, so by default ops below {@link #PARALLEL_WORK} run on the calling
+ * thread alone and larger ones on every core:
  *
- * <p>The knob is the system property {@value #PROPERTY}: {@code auto} (the default) picks per op as
- * above, a number {@code n} runs every op with {@code n} threads. Its value is read when a plan is built.
+ * <ul>
+ *   <li>libnd4j's own ops (elementwise, reductions, softmax ...) get their count op by op, through
+ *       {@code Environment.setMaxMasterThreads} (a cheap call), restored after the run;
+ *   <li>matrix products run in OpenBLAS, whose thread count costs 0.4 to 0.9 ms to change here: it is set
+ *       once per plan, from the plan's largest product, only when it differs from the current setting,
+ *       and left so (it is a process-wide setting of OpenBLAS).
+ * </ul>
+ *
+ * <p>The knob is the system property {@value #PROPERTY}: {@code auto} (the default) picks as above; a
+ * number {@code n} runs every op with {@code n} threads. It is read when a plan is built.
  */
 final class OpThreads {
   static final String PROPERTY = "pytree4j.grad.threads";
 
-  /** Output elements (elementwise ops) or multiply-adds (matrix products) from which an op uses every core. */
+  /** Output elements (libnd4j ops) or multiply-adds (matrix products) from which an op uses every core. */
   static final long PARALLEL_WORK = 1L << 20;
 
   private final int fixed;
@@ -49,29 +57,33 @@ final class OpThreads {
     return work >= PARALLEL_WORK ? max : 1;
   }
 
-  /** Runs the steps, each with its thread count, and restores ND4J's thread settings afterwards. */
-  void run(PlanStep[] steps) {
-    var environment = Nd4j.getEnvironment();
+  /** The fixed thread count of the knob, else {@code automatic}. */
+  int fixedOr(int automatic) {
+    return fixed > 0 ? fixed : automatic;
+  }
+
+  /** Runs the steps, each with its thread count, with OpenBLAS at {@code blasThreads}. */
+  static void run(PlanStep[] steps, int blasThreads) {
     var blas = Nd4j.factory().blas();
-    int masterBefore = environment.maxMasterThreads();
-    int threadsBefore = environment.maxThreads();
-    int blasBefore = blas.getMaxThreads();
-    int current = -1;
+    if (blas.getMaxThreads() != blasThreads) {
+      blas.setMaxThreads(blasThreads);
+    }
+    var environment = Nd4j.getEnvironment();
+    int before = environment.maxMasterThreads();
+    int current = before;
     try {
       for (PlanStep step : steps) {
         int threads = step.threads();
         if (threads != current) {
           environment.setMaxMasterThreads(threads);
-          environment.setMaxThreads(threads);
-          blas.setMaxThreads(threads);
           current = threads;
         }
         step.run();
       }
     } finally {
-      environment.setMaxMasterThreads(masterBefore);
-      environment.setMaxThreads(threadsBefore);
-      blas.setMaxThreads(blasBefore);
+      if (current != before) {
+        environment.setMaxMasterThreads(before);
+      }
     }
   }
 }

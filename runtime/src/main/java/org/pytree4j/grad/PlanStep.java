@@ -37,6 +37,11 @@ final class PlanStep {
     return threads;
   }
 
+  /** True for products that run in OpenBLAS (their threads are OpenBLAS's). */
+  boolean isMatrixProduct() {
+    return custom && ((CustomOp) op).opName().startsWith("matmul");
+  }
+
   void run() {
     if (custom) {
       Nd4j.getExecutioner().exec((CustomOp) op, context);
