@@ -28,15 +28,29 @@ import org.pytree4j.train.ApplyFn;
  * ApplyFn<Mlp> model = lossAndGrad.applyFn("logits");    // the forward pass, for TrainState's applyFn
  * }</pre>
  *
+ * <p>The first call with a batch size traces SameDiff's gradient graph into a fixed plan: the ops the
+ * loss and the params' gradients need, in the order they run, with their inputs, outputs and arguments
+ * preset and every intermediate array allocated once; later calls with that batch size only bind the
+ * arrays and run the ops, with none of SameDiff's per-call session work. The plan leaves out work
+ * nobody reads (the gradient of the batch, the second output of a backward op) and reuses the forward
+ * pass's tanh; its results are bit-identical to SameDiff's {@code calculateGradients} on the same graph
+ * run with the same thread count. A graph a plan cannot hold (control flow, random ops, ops whose
+ * output shape depends on input values) runs on SameDiff's interpreter, as does every graph with
+ * {@code -Dpytree4j.grad.plan=false}. Ops below about a million elements (or multiply-adds) run on one
+ * thread, larger ones on every core; {@code -Dpytree4j.grad.threads=N} fixes the count (see
+ * {@code docs/benchmarks-end-to-end.md}).
+ *
  * <p>Every call first checks its arguments against the graph: the params must have the example
  * params' structure (the same records, keys and static fields) and each leaf its data type and
  * shape; the batch must have the example batch's structure, each leaf its data type and shape except
  * dimension 0, and all leaves the same dimension 0. A mismatch throws an
  * {@link IllegalArgumentException} ({@link TreeMismatchException} or {@link InvalidTreeException})
- * naming the key path and the variable or placeholder, before anything is bound or computed.
+ * naming the key path and the variable or placeholder, before anything is bound or computed. The
+ * structure is checked by the walk that collects the leaves; a leaf that is the same array as in the
+ * previous call is not checked again.
  *
  * <p>Calls are serialized: the graph holds one set of bound arrays (and keeps a reference to the
- * last ones bound until the next call).
+ * last ones bound, and to the last gradients, until the next call).
  *
  * @param <P> the params tree type
  * @param <B> the batch tree type
@@ -68,7 +82,8 @@ public final class ValueAndGradFn<P, B> {
 
   /**
    * The loss at {@code params} on {@code batch}, and its gradient with respect to the params: a tree
-   * of the params' structure whose leaves are fresh arrays the caller owns.
+   * of the params' structure whose leaves are new arrays the caller owns (on a plan, views into one
+   * new buffer per data type, in flatten order).
    *
    * @throws IllegalArgumentException if the params or the batch do not match the graph (see above)
    */

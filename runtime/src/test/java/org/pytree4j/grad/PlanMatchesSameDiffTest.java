@@ -92,6 +92,22 @@ class PlanMatchesSameDiffTest {
         (g, p, b) -> g.sd().math.cube(g.var(p.get("w"))).sum(), params.apply(0), null), params, rows -> null, new int[] {0, 0});
   }
 
+  @Test
+  void graphWithARandomOpRunsOnSameDiffsInterpreter() {
+    Random rng = new Random(45);
+    Mlp params = MlpModel.params(rng, DataType.DOUBLE);
+    Batch batch = MlpModel.batch(rng, DataType.DOUBLE, 6);
+    // a random op draws new numbers every call: a plan traced once cannot hold it
+    ValueAndGradFn<Mlp, Batch> fn = Grad.valueAndGrad((g, p, b) -> MlpModel.LOSS.loss(g, p, b)
+        .add(g.sd().random().normal(0.0, 1.0, DataType.DOUBLE, 1).mul(0.0).sum()), params, batch);
+
+    LossAndGrads<Mlp> out = fn.apply(params, batch);
+
+    assertEquals(null, fn.planFor(6));
+    assertEquals(Reference.mlpLoss(params, batch), out.loss(), 1e-12);
+    assertEquals(PyTrees.structure(params), PyTrees.structure(out.grads()));
+  }
+
   /**
    * For 1 and 2 threads: builds the function, calls it on new params and batches of the given sizes, and
    * compares each result with SameDiff's, computed with the same thread count (OpenBLAS's products differ
