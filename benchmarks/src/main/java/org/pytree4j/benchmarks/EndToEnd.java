@@ -17,8 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The end-to-end training step side by side: pytree4j ({@code valueAndGrad} + {@code applyGradients}),
- * the same step on SameDiff's interpreter, pytree4j's gradient call alone, the gemm floor, and PyTorch
+ * The end-to-end training step side by side: pytree4j ({@code valueAndGrad} + {@code applyGradients},
+ * donating each step's gradients to the next, and with new gradients every step), the same step on
+ * SameDiff's interpreter, pytree4j's gradient call alone, the gemm floor, and PyTorch
  * eager ({@code src/main/python/torch_step.py}, Debian's {@code python3-torch}), for the tiny 2-32-2 and
  * the medium 784-512-512-10 tanh MLP, batch 128, float32, clip + AdamW.
  *
@@ -37,7 +38,8 @@ import java.util.regex.Pattern;
  * Writes {@code end-to-end.md} (the table, machine and load) into the output directory and prints it.
  */
 public final class EndToEnd {
-  private static final List<String> SYSTEMS = List.of("pytorch", "pytree4j", "pytree4j-interpreter", "pytree4j-grad", "gemm-floor");
+  private static final List<String> SYSTEMS = List.of("pytorch", "pytree4j", "pytree4j-fresh-grads", "pytree4j-interpreter",
+      "pytree4j-grad", "gemm-floor");
   private static final List<String> COLUMNS = List.of("1t", "2t");
   private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.eE+-]+|NaN)");
 

@@ -19,11 +19,12 @@ public final class EndToEndRun {
     int steps = Integer.parseInt(args[2]);
     Nd4j.create(1);   // loads the backend before anything is timed
     TrainingStep step = switch (system) {
-      case "pytree4j" -> new Pytree4jStep(task);
-      case "pytree4j-grad" -> new Pytree4jStep(task).gradientsOnly();
+      case "pytree4j" -> new Pytree4jStep(task, false);
+      case "pytree4j-fresh-grads" -> new Pytree4jStep(task, true);
+      case "pytree4j-grad" -> new Pytree4jStep(task, false).gradientsOnly();
       case "pytree4j-interpreter" -> {
         System.setProperty("pytree4j.grad.plan", "false");   // the same step on SameDiff's interpreter
-        yield new Pytree4jStep(task);
+        yield new Pytree4jStep(task, true);
       }
       case "gemm-floor" -> new GemmFloor(task);
       default -> throw new IllegalArgumentException("unknown system '" + system + "'");

@@ -19,7 +19,9 @@ import org.pytree4j.train.TrainStatePyTree;
 
 /**
  * pytree4j's step as a user writes it: {@code valueAndGrad} on the loss graph, then
- * {@code state.applyGradients(grads)} with {@code chain(clipByGlobalNorm(1), adamw(1e-3, 1e-4))}.
+ * {@code state.applyGradients(grads)} with {@code chain(clipByGlobalNorm(1), adamw(1e-3, 1e-4))}; each
+ * step donates the previous step's gradients ({@code applyDonating}), or with {@code freshGradients}
+ * gets new ones ({@code apply}).
  */
 final class Pytree4jStep implements TrainingStep {
   @PyTreeNode
@@ -37,9 +39,12 @@ final class Pytree4jStep implements TrainingStep {
 
   private final ValueAndGradFn<Mlp, Batch> lossAndGrad;
   private final Batch batch;
+  private final boolean freshGradients;
   private TrainState<Mlp> state;
+  private LossAndGrads<Mlp> last;
 
-  Pytree4jStep(MlpTask task) {
+  Pytree4jStep(MlpTask task, boolean freshGradients) {
+    this.freshGradients = freshGradients;
     List<float[]> weights = task.initialWeights();
     List<Dense> layers = new ArrayList<>();
     for (int l = 0; l < task.layers(); l++) {
@@ -63,13 +68,20 @@ final class Pytree4jStep implements TrainingStep {
 
   /** The gradient call alone, on the initial params, every step: no optimizer. */
   TrainingStep gradientsOnly() {
-    return () -> lossAndGrad.apply(state.params(), batch).loss();
+    return () -> {
+      last = last == null ? lossAndGrad.apply(state.params(), batch)
+          : lossAndGrad.applyDonating(state.params(), batch, last.grads());
+      return last.loss();
+    };
   }
 
   @Override
   public double step() {
-    LossAndGrads<Mlp> out = lossAndGrad.apply(state.params(), batch);
+    LossAndGrads<Mlp> out = last == null || freshGradients
+        ? lossAndGrad.apply(state.params(), batch)
+        : lossAndGrad.applyDonating(state.params(), batch, last.grads());
     state = state.applyGradients(out.grads());
+    last = out;
     return out.loss();
   }
 }

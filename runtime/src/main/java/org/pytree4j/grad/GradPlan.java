@@ -67,6 +67,11 @@ final class GradPlan {
     return grads.allocate();
   }
 
+  /** The arrays of a donated gradient tree, ready to be written again (see {@link GradTargets#reuse}). */
+  INDArray[] reuseGrads(INDArray[] donated) {
+    return grads.reuse(donated);
+  }
+
   /** The loss array of the last run. */
   INDArray loss() {
     return loss.array();

@@ -82,6 +82,20 @@ final class GradTargets {
     return arrays;
   }
 
+  /**
+   * Gradient arrays from {@link #allocate} (of any plan of the same params: the layout depends on the
+   * params alone), donated back: the same arrays, their zero leaves zeroed again (the caller may have
+   * written into them).
+   */
+  INDArray[] reuse(INDArray[] donated) {
+    for (int i = 0; i < donated.length; i++) {
+      if (values[i] == null) {
+        donated[i].assign(0);
+      }
+    }
+    return donated;
+  }
+
   /** Lets the ops that compute gradients write them straight into {@code arrays}. */
   void bindDirect(INDArray[] arrays) {
     for (int i = 0; i < values.length; i++) {

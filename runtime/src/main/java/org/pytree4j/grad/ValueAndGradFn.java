@@ -65,6 +65,7 @@ public final class ValueAndGradFn<P, B> {
   private final List<String> outputs;
   private final Map<String, ApplyFn<P>> applyFns = new HashMap<>();
   private final GradPlans plans = new GradPlans();
+  private INDArray[] lastGrads;
 
   ValueAndGradFn(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName, List<String> outputs) {
     this.sd = sd;
@@ -88,6 +89,42 @@ public final class ValueAndGradFn<P, B> {
    * @throws IllegalArgumentException if the params or the batch do not match the graph (see above)
    */
   public synchronized LossAndGrads<P> apply(P params, B batch) {
+    return compute(params, batch, null);
+  }
+
+  /**
+   * {@link #apply}, donating {@code grads}, the gradients an earlier call of this function returned, to
+   * the result (JAX's {@code donate_argnums}): the new gradients may be written over their memory, so a
+   * training loop allocates no gradients per step. Afterwards the donated arrays must not be used: they
+   * may be the very arrays of the new result, holding its values.
+   *
+   * <pre>{@code
+   * LossAndGrads<Mlp> out = lossAndGrad.apply(state.params(), batch);
+   * state = state.applyGradients(out.grads());
+   * for (Batch next : batches) {
+   *   out = lossAndGrad.applyDonating(state.params(), next, out.grads());   // out.grads() of the last step are reused
+   *   state = state.applyGradients(out.grads());
+   * }
+   * }</pre>
+   *
+   * <p>Donation is used when {@code grads} is exactly the gradient tree of this function's previous
+   * call (its arrays, not copies); otherwise, or when the graph runs on SameDiff's interpreter, this is
+   * {@link #apply} and {@code grads} is left alone.
+   *
+   * @throws IllegalArgumentException if the params or the batch do not match the graph, or {@code grads}
+   *     does not have the params' structure
+   */
+  public synchronized LossAndGrads<P> applyDonating(P params, B batch, P grads) {
+    List<Object> donated;
+    try {
+      donated = this.params.treeDef().flattenUpTo(grads);
+    } catch (TreeMismatchException e) {
+      throw new TreeMismatchException(e.path(), "donated grads do not match the params: " + e.getMessage());
+    }
+    return compute(params, batch, donated);
+  }
+
+  private LossAndGrads<P> compute(P params, B batch, List<Object> donated) {
     List<INDArray> paramArrays = this.params.check(params);
     List<INDArray> batchArrays = this.batch.check(batch);
     bind(paramArrays);
@@ -95,9 +132,23 @@ public final class ValueAndGradFn<P, B> {
     if (plan == null) {
       return interpret(paramArrays, batchArrays);
     }
-    INDArray[] grads = plan.allocateGrads();
+    INDArray[] grads = donated != null && isLastGrads(donated) ? plan.reuseGrads(lastGrads) : plan.allocateGrads();
+    lastGrads = null;   // while computing: a failure must not leave them donatable
     INDArray loss = plan.run(paramArrays, batchArrays, grads);
+    lastGrads = grads;
     return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(Arrays.asList(grads)));
+  }
+
+  private boolean isLastGrads(List<Object> donated) {
+    if (lastGrads == null || donated.size() != lastGrads.length) {
+      return false;
+    }
+    for (int i = 0; i < lastGrads.length; i++) {
+      if (donated.get(i) != lastGrads[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The plan for this batch size, traced on first use; null if the graph needs SameDiff's interpreter. */

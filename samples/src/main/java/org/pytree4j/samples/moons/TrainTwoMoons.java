@@ -91,10 +91,13 @@ public final class TrainTwoMoons {
     List<Double> losses = new ArrayList<>(options.steps());
     List<Double> learningRates = new ArrayList<>(options.steps());
     double loss = Double.NaN;
+    LossAndGrads<MlpParams> out = null;
     try (ProgressBar bar = progressBar(options)) {
       for (int step = 0; step < options.steps(); step++) {
         Batch batch = Batch.of(train.batch(batches, BATCH_SIZE));
-        LossAndGrads<MlpParams> out = lossAndGrad.apply(state.params(), batch);
+        // after the first step, the last step's gradients are donated: the new ones are written over them
+        out = out == null ? lossAndGrad.apply(state.params(), batch)
+            : lossAndGrad.applyDonating(state.params(), batch, out.grads());
         MlpParams ema = emaUpdate(state.emaParams(), state.params());
         state = state.applyGradients(out.grads(), b -> b.emaParams(ema));
         loss = out.loss();
