@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  */
 public final class EndToEnd {
   private static final List<String> SYSTEMS = List.of("pytorch", "pytree4j", "pytree4j-fresh-grads", "pytree4j-interpreter",
-      "pytree4j-grad", "gemm-floor");
+      "pytree4j-grad", "gemm-floor", "dl4j");
   private static final List<String> COLUMNS = List.of("1t", "2t");
   private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.eE+-]+|NaN)");
 

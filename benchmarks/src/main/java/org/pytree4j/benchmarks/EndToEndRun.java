@@ -27,6 +27,7 @@ public final class EndToEndRun {
         yield new Pytree4jStep(task, true);
       }
       case "gemm-floor" -> new GemmFloor(task);
+      case "dl4j" -> new Dl4jStep(task);
       default -> throw new IllegalArgumentException("unknown system '" + system + "'");
     };
     long[] nanos = new long[steps];

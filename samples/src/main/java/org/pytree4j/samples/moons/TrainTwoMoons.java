@@ -46,8 +46,9 @@ public final class TrainTwoMoons {
    * @param emaAccuracy held-out accuracy of the EMA params
    * @param finalLoss training loss of the last batch
    * @param chart the PNG of loss and learning rate per step
+   * @param trainingSeconds wall-clock time of the training steps (gradients, EMA, optimizer), the first included
    */
-  public record Result(double accuracy, double emaAccuracy, double finalLoss, Path chart) {}
+  public record Result(double accuracy, double emaAccuracy, double finalLoss, Path chart, double trainingSeconds) {}
 
   public static void main(String[] args) throws Exception {
     SampleOptions options;
@@ -66,6 +67,7 @@ public final class TrainTwoMoons {
     Result result = run(options);
     System.out.printf("held-out accuracy: %.1f%% (params), %.1f%% (EMA of params), %d test points%n",
         100 * result.accuracy(), 100 * result.emaAccuracy(), TEST_SIZE);
+    System.out.printf("%d steps in %.2f s%n", options.steps(), result.trainingSeconds());
     System.out.println("chart of loss and learning rate: " + result.chart().toAbsolutePath());
   }
 
@@ -92,6 +94,7 @@ public final class TrainTwoMoons {
     List<Double> learningRates = new ArrayList<>(options.steps());
     double loss = Double.NaN;
     LossAndGrads<MlpParams> out = null;
+    long start = System.nanoTime();
     try (ProgressBar bar = progressBar(options)) {
       for (int step = 0; step < options.steps(); step++) {
         Batch batch = Batch.of(train.batch(batches, BATCH_SIZE));
@@ -111,10 +114,11 @@ public final class TrainTwoMoons {
         }
       }
     }
+    double trainingSeconds = (System.nanoTime() - start) / 1e9;
     double accuracy = accuracy(state, state.params(), test);
     double emaAccuracy = accuracy(state, state.emaParams(), test);
     Path chart = TrainingChart.write(options.outputDir(), steps, losses, learningRates);
-    return new Result(accuracy, emaAccuracy, loss, chart);
+    return new Result(accuracy, emaAccuracy, loss, chart, trainingSeconds);
   }
 
   /** {@code ema * decay + params * (1 - decay)}, leaf by leaf. */
