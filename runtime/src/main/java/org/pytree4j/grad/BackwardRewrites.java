@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Cheaper equivalents of SameDiff's backward ops, each computing exactly what libnd4j's op computes
@@ -21,12 +22,14 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.MulBpOp;
  *   <li>{@code matmul_bp} when only one of its two gradients is read (the other is usually the gradient
  *       of the input batch): the one {@code matmul} libnd4j's op runs for it;
  *   <li>{@code add_bp} of a bias add: the gradient of the unbroadcast side is the incoming gradient itself
- *       (no copy), the bias gradient its column sums (the same reduction libnd4j runs);
+ *       (no copy), the bias gradient its column sums ({@link KernelStep#columnSum}, summed in libnd4j's
+ *       order);
  *   <li>{@code multiply_bp} of same-shape arrays: only the products that are read (the labels' gradient
  *       of a cross-entropy never is);
  *   <li>{@code tanh_bp}: libnd4j recomputes {@code th = tanh(x)} and returns {@code g * (1 - th * th)};
  *       the forward pass already holds {@code tanh(x)} (the same function of the same input), so the
- *       plan computes {@code g * (1 - y * y)} from it without the second, expensive tanh.
+ *       plan computes {@code g * (1 - y * y)} from it without the second, expensive tanh, in one pass
+ *       ({@link KernelStep#tanhBackward}).
  * </ul>
  *
  * Any other case keeps SameDiff's op as it is.
@@ -96,6 +99,10 @@ final class BackwardRewrites {
     if (needed[1]) {
       if (yFull) {
         plan.alias(outputs.get(1), gradient);
+      } else if (KernelStep.fits(g, y)) {
+        PlanValue gv = plan.value(inputs.get(2));
+        plan.addKernel(out -> KernelStep.columnSum(outputs.get(1) + "/colsum", gv, out), List.of(inputs.get(2)),
+            outputs.get(1), Nd4j.createUninitialized(g.dataType(), y.shape(), 'c'));
       } else {
         plan.emitCustom(outputs.get(1) + "/colsum", DynamicCustomOp.builder("reduce_sum").build(),
             List.of(inputs.get(2)), new long[] {0}, outputs.get(1), g.dataType());
@@ -130,6 +137,12 @@ final class BackwardRewrites {
     INDArray g = array(plan, inputs.get(1));
     if (th == null || !Arrays.equals(th.array().shape(), g.shape()) || th.array().dataType() != g.dataType()) {
       return false;
+    }
+    if (KernelStep.fits(th.array(), g)) {
+      PlanValue gv = plan.value(inputs.get(1));
+      plan.addKernel(out -> KernelStep.tanhBackward(name + "/g*(1-th*th)", th, gv, out),
+          List.of(th.name(), inputs.get(1)), outputs.get(0), Nd4j.createUninitialized(g.dataType(), g.shape(), 'c'));
+      return true;
     }
     String squared = outputs.get(0) + "/th*th";
     String oneMinus = outputs.get(0) + "/1-th*th";

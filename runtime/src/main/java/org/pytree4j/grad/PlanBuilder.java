@@ -356,7 +356,7 @@ final class PlanBuilder {
     if (op instanceof CustomOp) {
       context.shapeFunctionOverride(true);   // the outputs are preset: libnd4j skips its shape function
     }
-    PlanStep step = new PlanStep(name, op, context, threads.forWork(work));
+    PlanStep step = new OpStep(name, op, context, threads.forWork(work));
     step.run();
     boolean varies = false;
     for (String input : inputNames) {
@@ -416,6 +416,29 @@ final class PlanBuilder {
 
   DataType typeOf(String variable) {
     return graph.getVariable(variable).dataType();
+  }
+
+  /**
+   * Adds one of the plan's Java kernels writing a new array {@code out}, named {@code outputName}, from
+   * the values of {@code inputNames}; like {@link #addStep}, it runs once now and is dropped if none of
+   * its inputs changes between calls.
+   */
+  PlanValue addKernel(java.util.function.Function<PlanValue, KernelStep> kernel, List<String> inputNames,
+      String outputName, INDArray out) {
+    PlanValue v = new PlanValue(outputName, out);
+    values.put(outputName, v);
+    KernelStep step = kernel.apply(v);
+    step.run();
+    boolean varies = false;
+    for (String input : inputNames) {
+      varies |= varying.contains(values.get(input));
+    }
+    if (varies) {
+      v.producedBy(step);
+      varying.add(v);
+      steps.add(step);
+    }
+    return v;
   }
 
   /** Elements written, or multiply-adds for a matrix product: what decides an op's thread count. */

@@ -1,26 +1,15 @@
 package org.pytree4j.grad;
 
-import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.Op;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.factory.Nd4j;
-
 /**
- * One op of a {@link GradPlan} with its inputs, outputs and arguments preset in an op context: running
- * it is one call into ND4J's op executioner, with no lookup, shape inference or allocation.
+ * One step of a {@link GradPlan}: an ND4J op with its arguments preset ({@link OpStep}), or one of the
+ * plan's own Java kernels ({@link KernelStep}).
  */
-final class PlanStep {
+abstract class PlanStep {
   private final String name;
-  private final Object op;
-  private final OpContext context;
-  private final boolean custom;
   private final int threads;
 
-  PlanStep(String name, Object op, OpContext context, int threads) {
+  PlanStep(String name, int threads) {
     this.name = name;
-    this.op = op;
-    this.context = context;
-    this.custom = op instanceof CustomOp;
     this.threads = threads;
   }
 
@@ -28,30 +17,20 @@ final class PlanStep {
     return name;
   }
 
-  OpContext context() {
-    return context;
-  }
-
-  /** The thread count this op runs with ({@link OpThreads}). */
+  /** The thread count this step runs with ({@link OpThreads}). */
   int threads() {
     return threads;
   }
 
   /** True for products that run in OpenBLAS (their threads are OpenBLAS's). */
   boolean isMatrixProduct() {
-    return custom && ((CustomOp) op).opName().startsWith("matmul");
+    return false;
   }
 
-  void run() {
-    if (custom) {
-      Nd4j.getExecutioner().exec((CustomOp) op, context);
-    } else {
-      Nd4j.getExecutioner().exec((Op) op, context);
-    }
-  }
+  abstract void run();
 
   @Override
   public String toString() {
-    return name + " (" + (custom ? ((CustomOp) op).opName() : ((Op) op).opName()) + ")";
+    return name;
   }
 }
