@@ -7,18 +7,23 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An ND4J op with its inputs, outputs and arguments preset in an op context: running it is one call
- * into ND4J's op executioner, with no lookup, shape inference or allocation.
+ * into ND4J, with no lookup, shape inference or allocation. On the CPU backend a custom op goes straight
+ * to libnd4j's {@code execCustomOp2} ({@link DirectExec}: the call ND4J's executioner makes, without its
+ * per-call profiling hooks, workspace checks and copy of the output list); a legacy op goes through the
+ * executioner.
  */
 final class OpStep extends PlanStep {
   private final Object op;
   private final OpContext context;
   private final boolean custom;
+  private final long hash;
 
   OpStep(String name, Object op, OpContext context, int threads) {
     super(name, threads);
     this.op = op;
     this.context = context;
     this.custom = op instanceof CustomOp;
+    this.hash = custom ? ((CustomOp) op).opHash() : 0;
   }
 
   @Override
@@ -28,7 +33,9 @@ final class OpStep extends PlanStep {
 
   @Override
   void run() {
-    if (custom) {
+    if (custom && DirectExec.AVAILABLE) {
+      DirectExec.exec(hash, context, this);
+    } else if (custom) {
       Nd4j.getExecutioner().exec((CustomOp) op, context);
     } else {
       Nd4j.getExecutioner().exec((Op) op, context);
