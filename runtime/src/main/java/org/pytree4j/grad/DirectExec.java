@@ -26,6 +26,15 @@ final class DirectExec {
     }
   }
 
+  /** OpenMP's thread count for libnd4j's parallel loops (those that do not follow the master-thread setting). */
+  static int ompThreads() {
+    return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+  }
+
+  static void setOmpThreads(int threads) {
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+  }
+
   /** Runs the custom op {@code hash} on {@code context}; throws with libnd4j's message on failure. */
   static void exec(long hash, OpContext context, Object op) {
     NativeOps nativeOps = NativeOpsHolder.getInstance().getDeviceNativeOps();

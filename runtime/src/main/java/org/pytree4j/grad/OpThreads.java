@@ -9,7 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li>libnd4j's own ops (elementwise, reductions, softmax ...) get their count op by op, through
- *       {@code Environment.setMaxMasterThreads} (a cheap call), restored after the run;
+ *       {@code Environment.setMaxMasterThreads} and, on the CPU backend, OpenMP's thread count (which
+ *       libnd4j's legacy loops follow instead): cheap calls, restored after the run. Without the latter a
+ *       1-thread op still opened a 2-thread OpenMP region, whose spinning threads made a tiny model's
+ *       gradient 20 times slower when other processes competed for the cores;
  *   <li>matrix products run in OpenBLAS, whose thread count costs 0.4 to 0.9 ms to change here: it is set
  *       once per plan, from the plan's largest product, only when it differs from the current setting,
  *       and left so (it is a process-wide setting of OpenBLAS).
@@ -70,19 +73,24 @@ final class OpThreads {
     }
     var environment = Nd4j.getEnvironment();
     int before = environment.maxMasterThreads();
-    int current = before;
+    int ompBefore = DirectExec.AVAILABLE ? DirectExec.ompThreads() : -1;
+    int current = -1;
     try {
       for (PlanStep step : steps) {
         int threads = step.threads();
         if (threads != current) {
           environment.setMaxMasterThreads(threads);
+          if (ompBefore > 0) {
+            DirectExec.setOmpThreads(threads);
+          }
           current = threads;
         }
         step.run();
       }
     } finally {
-      if (current != before) {
-        environment.setMaxMasterThreads(before);
+      environment.setMaxMasterThreads(before);
+      if (ompBefore > 0) {
+        DirectExec.setOmpThreads(ompBefore);
       }
     }
   }

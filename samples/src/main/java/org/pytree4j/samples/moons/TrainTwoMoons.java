@@ -77,10 +77,11 @@ public final class TrainTwoMoons {
     TwoMoons train = all.slice(0, TRAIN_SIZE);
     TwoMoons test = all.slice(TRAIN_SIZE, TRAIN_SIZE + TEST_SIZE);
     Random batches = new Random(options.seed() + 1);
+    TwoMoons.Sampler sampler = train.sampler();
 
     MlpParams params = MoonsModel.init(HIDDEN, options.seed());
     ValueAndGradFn<MlpParams, Batch> lossAndGrad =
-        Grad.valueAndGrad(MoonsModel::loss, params, Batch.of(train.batch(batches, BATCH_SIZE)));
+        Grad.valueAndGrad(MoonsModel::loss, params, Batch.of(sampler.batch(batches, BATCH_SIZE)));
 
     int warmup = Math.max(1, options.steps() / 10);
     GradientTransformation tx = chain(
@@ -97,7 +98,7 @@ public final class TrainTwoMoons {
     long start = System.nanoTime();
     try (ProgressBar bar = progressBar(options)) {
       for (int step = 0; step < options.steps(); step++) {
-        Batch batch = Batch.of(train.batch(batches, BATCH_SIZE));
+        Batch batch = Batch.of(sampler.batch(batches, BATCH_SIZE));
         // after the first step, the last step's gradients are donated: the new ones are written over them
         out = out == null ? lossAndGrad.apply(state.params(), batch)
             : lossAndGrad.applyDonating(state.params(), batch, out.grads());
