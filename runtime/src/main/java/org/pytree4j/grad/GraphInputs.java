@@ -17,11 +17,13 @@ final class GraphInputs {
   private final String argument;
   private final TreeDef treeDef;
   private final List<InputLeaf> leaves;
+  private final Object[] lastChecked;
 
   private GraphInputs(String argument, TreeDef treeDef, List<InputLeaf> leaves) {
     this.argument = argument;
     this.treeDef = treeDef;
     this.leaves = List.copyOf(leaves);
+    this.lastChecked = new Object[leaves.size()];
   }
 
   /** The params: floating-point INDArray leaves of fixed shape. */
@@ -68,6 +70,11 @@ final class GraphInputs {
    * The leaves of {@code tree} in flatten order, after checking that it has this structure and that
    * every leaf has the data type and shape of its graph input.
    *
+   * <p>The structure is checked by the same single walk that collects the leaves. A leaf that is the
+   * very array the previous check accepted at its place is not checked again (an INDArray's data type
+   * and shape do not change), so a call with the same batch, or with params of which few leaves
+   * changed, costs the walk and one comparison per leaf.
+   *
    * @throws TreeMismatchException if the structure differs (the message names the key path)
    * @throws InvalidTreeException if a leaf does not fit its input (the message names the key path and
    *     the SameDiff variable or placeholder)
@@ -83,7 +90,8 @@ final class GraphInputs {
     int firstBatched = -1;
     for (int i = 0; i < found.size(); i++) {
       InputLeaf leaf = leaves.get(i);
-      INDArray array = leaf.check(found.get(i));
+      Object candidate = found.get(i);
+      INDArray array = candidate == lastChecked[i] && candidate != null ? (INDArray) candidate : leaf.check(candidate);
       if (leaf.batched()) {
         if (firstBatched < 0) {
           firstBatched = i;
@@ -94,6 +102,9 @@ final class GraphInputs {
         }
       }
       arrays.add(array);
+    }
+    for (int i = 0; i < arrays.size(); i++) {
+      lastChecked[i] = arrays.get(i);   // only once the whole tree passed
     }
     return arrays;
   }

@@ -28,15 +28,29 @@ import org.pytree4j.train.ApplyFn;
  * ApplyFn<Mlp> model = lossAndGrad.applyFn("logits");    // the forward pass, for TrainState's applyFn
  * }</pre>
  *
+ * <p>The first call with a batch size traces SameDiff's gradient graph into a fixed plan: the ops the
+ * loss and the params' gradients need, in the order they run, with their inputs, outputs and arguments
+ * preset and every intermediate array allocated once; later calls with that batch size only bind the
+ * arrays and run the ops, with none of SameDiff's per-call session work. The plan leaves out work
+ * nobody reads (the gradient of the batch, the second output of a backward op) and reuses the forward
+ * pass's tanh; its results are bit-identical to SameDiff's {@code calculateGradients} on the same graph
+ * run with the same thread count. A graph a plan cannot hold (control flow, random ops, ops whose
+ * output shape depends on input values) runs on SameDiff's interpreter, as does every graph with
+ * {@code -Dpytree4j.grad.plan=false}. Ops below about a million elements (or multiply-adds) run on one
+ * thread, larger ones on every core; {@code -Dpytree4j.grad.threads=N} fixes the count (see
+ * {@code docs/benchmarks-end-to-end.md}).
+ *
  * <p>Every call first checks its arguments against the graph: the params must have the example
  * params' structure (the same records, keys and static fields) and each leaf its data type and
  * shape; the batch must have the example batch's structure, each leaf its data type and shape except
  * dimension 0, and all leaves the same dimension 0. A mismatch throws an
  * {@link IllegalArgumentException} ({@link TreeMismatchException} or {@link InvalidTreeException})
- * naming the key path and the variable or placeholder, before anything is bound or computed.
+ * naming the key path and the variable or placeholder, before anything is bound or computed. The
+ * structure is checked by the walk that collects the leaves; a leaf that is the same array as in the
+ * previous call is not checked again.
  *
  * <p>Calls are serialized: the graph holds one set of bound arrays (and keeps a reference to the
- * last ones bound until the next call).
+ * last ones bound, and to the last gradients, until the next call).
  *
  * @param <P> the params tree type
  * @param <B> the batch tree type
@@ -50,6 +64,8 @@ public final class ValueAndGradFn<P, B> {
   private final String lossName;
   private final List<String> outputs;
   private final Map<String, ApplyFn<P>> applyFns = new HashMap<>();
+  private final GradPlans plans = new GradPlans();
+  private INDArray[] lastGrads;
 
   ValueAndGradFn(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName, List<String> outputs) {
     this.sd = sd;
@@ -67,28 +83,110 @@ public final class ValueAndGradFn<P, B> {
 
   /**
    * The loss at {@code params} on {@code batch}, and its gradient with respect to the params: a tree
-   * of the params' structure whose leaves are fresh arrays the caller owns.
+   * of the params' structure whose leaves are new arrays the caller owns (on a plan, views into one
+   * new buffer per data type, in flatten order).
    *
    * @throws IllegalArgumentException if the params or the batch do not match the graph (see above)
    */
   public synchronized LossAndGrads<P> apply(P params, B batch) {
+    return compute(params, batch, null);
+  }
+
+  /**
+   * {@link #apply}, donating {@code grads}, the gradients an earlier call of this function returned, to
+   * the result (JAX's {@code donate_argnums}): the new gradients may be written over their memory, so a
+   * training loop allocates no gradients per step. Afterwards the donated arrays must not be used: they
+   * may be the very arrays of the new result, holding its values.
+   *
+   * <pre>{@code
+   * LossAndGrads<Mlp> out = lossAndGrad.apply(state.params(), batch);
+   * state = state.applyGradients(out.grads());
+   * for (Batch next : batches) {
+   *   out = lossAndGrad.applyDonating(state.params(), next, out.grads());   // out.grads() of the last step are reused
+   *   state = state.applyGradients(out.grads());
+   * }
+   * }</pre>
+   *
+   * <p>Donation is used when {@code grads} is exactly the gradient tree of this function's previous
+   * call (its arrays, not copies); otherwise, or when the graph runs on SameDiff's interpreter, this is
+   * {@link #apply} and {@code grads} is left alone.
+   *
+   * @throws IllegalArgumentException if the params or the batch do not match the graph, or {@code grads}
+   *     does not have the params' structure
+   */
+  public synchronized LossAndGrads<P> applyDonating(P params, B batch, P grads) {
+    List<Object> donated;
+    try {
+      donated = this.params.treeDef().flattenUpTo(grads);
+    } catch (TreeMismatchException e) {
+      throw new TreeMismatchException(e.path(), "donated grads do not match the params: " + e.getMessage());
+    }
+    return compute(params, batch, donated);
+  }
+
+  private LossAndGrads<P> compute(P params, B batch, List<Object> donated) {
     List<INDArray> paramArrays = this.params.check(params);
     List<INDArray> batchArrays = this.batch.check(batch);
     bind(paramArrays);
+    GradPlan plan = plans.isEmpty() ? null : plan(paramArrays, batchArrays);
+    if (plan == null) {
+      return interpret(paramArrays, batchArrays);
+    }
+    INDArray[] grads = donated != null && isLastGrads(donated) ? plan.reuseGrads(lastGrads) : plan.allocateGrads();
+    lastGrads = null;   // while computing: a failure must not leave them donatable
+    INDArray loss = plan.run(paramArrays, batchArrays, grads);
+    lastGrads = grads;
+    return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(Arrays.asList(grads)));
+  }
+
+  private boolean isLastGrads(List<Object> donated) {
+    if (lastGrads == null || donated.size() != lastGrads.length) {
+      return false;
+    }
+    for (int i = 0; i < lastGrads.length; i++) {
+      if (donated.get(i) != lastGrads[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The plan for this batch size, traced on first use; null if the graph needs SameDiff's interpreter. */
+  private GradPlan plan(List<INDArray> paramArrays, List<INDArray> batchArrays) {
+    long batchSize = -1;
+    for (int i = 0; i < batchArrays.size(); i++) {
+      if (this.batch.leaves().get(i).batched()) {
+        batchSize = batchArrays.get(i).size(0);
+        break;
+      }
+    }
+    GradPlan plan = plans.get(batchSize);
+    if (plan != null) {
+      return plan;
+    }
+    Map<String, INDArray> feed = feed(batchArrays);
+    try {
+      plan = PlanBuilder.build(sd, this.params, this.batch, lossName, paramArrays, batchArrays, OpThreads.fromProperty());
+    } catch (UnsupportedPlanException e) {
+      plans.disable();
+      return null;
+    } catch (RuntimeException e) {
+      failedBackward(feed, e);
+      throw e;
+    }
+    checkScalar(plan.loss(), null);
+    plans.put(batchSize, plan);
+    return plan;
+  }
+
+  /** SameDiff's own interpreter: for graphs a plan cannot run, and with {@code -Dpytree4j.grad.plan=false}. */
+  private LossAndGrads<P> interpret(List<INDArray> paramArrays, List<INDArray> batchArrays) {
     Map<String, INDArray> feed = feed(batchArrays);
     OutAndGrad result;
     try {
       result = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
     } catch (RuntimeException e) {
-      // SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead
-      INDArray loss;
-      try {
-        loss = sd.output(feed, lossName).get(lossName);
-      } catch (RuntimeException forward) {
-        e.addSuppressed(forward);
-        throw e;
-      }
-      checkScalar(loss, e);
+      failedBackward(feed, e);
       throw e;
     }
     INDArray loss = result.getOutputs().get(lossName);
@@ -106,6 +204,18 @@ public final class ValueAndGradFn<P, B> {
       grads.add(grad);
     }
     return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(grads));
+  }
+
+  /** SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead. */
+  private void failedBackward(Map<String, INDArray> feed, RuntimeException e) {
+    INDArray loss;
+    try {
+      loss = sd.output(feed, lossName).get(lossName);
+    } catch (RuntimeException forward) {
+      e.addSuppressed(forward);
+      throw e;
+    }
+    checkScalar(loss, e);
   }
 
   /**
@@ -133,6 +243,16 @@ public final class ValueAndGradFn<P, B> {
   /** The SameDiff instance behind this function, built once (for {@code summary()} and debugging). */
   public SameDiff sameDiff() {
     return sd;
+  }
+
+  /** The loss variable's name (for tests comparing with SameDiff). */
+  String lossName() {
+    return lossName;
+  }
+
+  /** The plan the last call of this batch size ran, or null if calls run on SameDiff's interpreter. */
+  synchronized GradPlan planFor(long batchSize) {
+    return plans.isEmpty() ? null : plans.get(batchSize);
   }
 
   synchronized INDArray forward(P params, InputLeaf input, INDArray x, String output) {

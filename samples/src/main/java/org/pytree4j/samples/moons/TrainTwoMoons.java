@@ -52,8 +52,10 @@ public final class TrainTwoMoons {
    * @param updates the optimizer's updates of the params: the steps, or with {@code --accumulate K}
    *     the gradient steps of its {@code MultiStepsState}
    * @param chart the PNG of loss and learning rate per step
+   * @param trainingSeconds wall-clock time of the training steps (gradients, EMA, optimizer), the first included
    */
-  public record Result(double accuracy, double emaAccuracy, double finalLoss, int updates, Path chart) {}
+  public record Result(double accuracy, double emaAccuracy, double finalLoss, int updates, Path chart,
+      double trainingSeconds) {}
 
   public static void main(String[] args) throws Exception {
     SampleOptions options;
@@ -76,6 +78,7 @@ public final class TrainTwoMoons {
       System.out.printf("%d optimizer updates, each on the mean gradient of %d batches%n", result.updates(),
           options.accumulate());
     }
+    System.out.printf("%d steps in %.2f s%n", options.steps(), result.trainingSeconds());
     System.out.println("chart of loss and learning rate: " + result.chart().toAbsolutePath());
   }
 
@@ -85,10 +88,11 @@ public final class TrainTwoMoons {
     TwoMoons train = all.slice(0, TRAIN_SIZE);
     TwoMoons test = all.slice(TRAIN_SIZE, TRAIN_SIZE + TEST_SIZE);
     Random batches = new Random(options.seed() + 1);
+    TwoMoons.Sampler sampler = train.sampler();
 
     MlpParams params = MoonsModel.init(HIDDEN, options.seed());
     ValueAndGradFn<MlpParams, Batch> lossAndGrad =
-        Grad.valueAndGrad(MoonsModel::loss, params, Batch.of(train.batch(batches, BATCH_SIZE)));
+        Grad.valueAndGrad(MoonsModel::loss, params, Batch.of(sampler.batch(batches, BATCH_SIZE)));
 
     // with --accumulate K the optimizer updates every K steps, and its schedule counts those updates
     int scheduled = Math.max(1, options.steps() / options.accumulate());
@@ -106,10 +110,14 @@ public final class TrainTwoMoons {
     List<Double> losses = new ArrayList<>(options.steps());
     List<Double> learningRates = new ArrayList<>(options.steps());
     double loss = Double.NaN;
+    LossAndGrads<MlpParams> out = null;
+    long start = System.nanoTime();
     try (ProgressBar bar = progressBar(options)) {
       for (int step = 0; step < options.steps(); step++) {
-        Batch batch = Batch.of(train.batch(batches, BATCH_SIZE));
-        LossAndGrads<MlpParams> out = lossAndGrad.apply(state.params(), batch);
+        Batch batch = Batch.of(sampler.batch(batches, BATCH_SIZE));
+        // after the first step, the last step's gradients are donated: the new ones are written over them
+        out = out == null ? lossAndGrad.apply(state.params(), batch)
+            : lossAndGrad.applyDonating(state.params(), batch, out.grads());
         MlpParams ema = emaUpdate(state.emaParams(), state.params());
         state = state.applyGradients(out.grads(), b -> b.emaParams(ema));
         loss = out.loss();
@@ -123,11 +131,12 @@ public final class TrainTwoMoons {
         }
       }
     }
+    double trainingSeconds = (System.nanoTime() - start) / 1e9;
     double accuracy = accuracy(state, state.params(), test);
     double emaAccuracy = accuracy(state, state.emaParams(), test);
     Path chart = TrainingChart.write(options.outputDir(), steps, losses, learningRates);
     int updates = state.optState() instanceof MultiStepsState m ? m.gradientStep() : options.steps();
-    return new Result(accuracy, emaAccuracy, loss, updates, chart);
+    return new Result(accuracy, emaAccuracy, loss, updates, chart, trainingSeconds);
   }
 
   /** {@code params * (1 - decay) + ema * decay}, leaf by leaf: Optax's {@code incremental_update} (Polyak averaging). */

@@ -1,0 +1,466 @@
+package org.pytree4j.grad;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseOp;
+import org.nd4j.linalg.api.ops.BaseReduceOp;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ReduceOp;
+import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Traces a {@link GradPlan} from SameDiff's gradient graph: it runs the graph once, op by op, the way
+ * SameDiff's {@code InferenceSession} does (same ops, same arguments, output shapes from each op's
+ * shape function, output types from the graph's variables), and keeps what it did.
+ *
+ * <p>On the way it leaves out everything the requested outputs do not need: ops none of them depends
+ * on (e.g. the gradient of the input placeholder), outputs of a backward op nobody reads
+ * ({@link BackwardRewrites}), and ops whose inputs never change (they run once, here). The result of
+ * every kept op is computed by the same native kernel with the same inputs as in SameDiff, so the
+ * plan's results are bit-identical to {@code calculateGradients}.
+ *
+ * @throws UnsupportedPlanException for graphs a fixed plan cannot run (control flow, random ops, ops
+ *     whose output shape depends on input values); the caller then uses SameDiff itself
+ */
+final class PlanBuilder {
+  /** Ops whose output shape depends on the values of their inputs: a plan traced once cannot hold them. */
+  private static final Set<String> VALUE_SHAPED = Set.of("where", "where_np", "unique", "unique_with_counts",
+      "listdiff", "dynamic_partition", "non_max_suppression", "non_max_suppression_v3",
+      "non_max_suppression_overlaps", "boolean_mask", "choose", "compat_string_split", "image_resize");
+
+  private final SameDiff graph;
+  private final OpThreads threads;
+  private final Map<String, PlanValue> values = new HashMap<>();
+  private final Set<PlanValue> varying = new HashSet<>();
+  private final Map<PlanValue, PlanValue> tanhOutputs = new HashMap<>();
+  private final List<PlanStep> steps = new ArrayList<>();
+
+  private PlanBuilder(SameDiff graph, OpThreads threads) {
+    this.graph = graph;
+    this.threads = threads;
+  }
+
+  /**
+   * Runs {@code grad} (SameDiff's gradient function of {@code sd}) once on the given arrays and
+   * returns the plan computing the loss and the gradient of every params leaf.
+   */
+  static GradPlan build(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName,
+      List<INDArray> paramArrays, List<INDArray> batchArrays, OpThreads threads) {
+    SameDiff grad = sd.getFunction("grad");
+    PlanBuilder builder = new PlanBuilder(grad, threads);
+    List<String> targets = new ArrayList<>();
+    targets.add(lossName);
+    List<String> gradNames = new ArrayList<>();
+    for (InputLeaf leaf : params.leaves()) {
+      SDVariable g = sd.getVariable(leaf.name()).getGradient();
+      gradNames.add(g == null ? null : g.name());
+      if (g != null) {
+        targets.add(g.name());
+      }
+    }
+    List<PlanValue> paramValues = builder.inputs(params.leaves(), paramArrays);
+    List<PlanValue> placeholderValues = builder.inputs(batch.leaves(), batchArrays);
+    builder.trace(targets);
+    List<PlanValue> gradValues = new ArrayList<>();
+    for (String name : gradNames) {
+      gradValues.add(name == null ? null : builder.values.get(name));
+    }
+    PlanValue loss = builder.values.get(lossName);
+    return new GradPlan(builder.steps, paramValues, placeholderValues, loss,
+        new GradTargets(gradValues, params.leaves()), threads, builder.values);
+  }
+
+  private List<PlanValue> inputs(List<InputLeaf> leaves, List<INDArray> arrays) {
+    List<PlanValue> list = new ArrayList<>();
+    for (int i = 0; i < leaves.size(); i++) {
+      String name = leaves.get(i).name();
+      if (!graph.hasVariable(name)) {
+        list.add(null);   // a leaf the graph never uses
+        continue;
+      }
+      PlanValue v = new PlanValue(name, arrays.get(i));
+      values.put(name, v);
+      varying.add(v);
+      list.add(v);
+    }
+    return list;
+  }
+
+  private void trace(List<String> targets) {
+    Map<String, SameDiffOp> ops = graph.getOps();
+    Map<String, Variable> variables = graph.getVariables();
+    // the ops the targets need, and which of their outputs are read
+    Set<String> neededVars = new HashSet<>();
+    Set<String> neededOps = new HashSet<>();
+    List<String> todo = new ArrayList<>(targets);
+    while (!todo.isEmpty()) {
+      String name = todo.remove(todo.size() - 1);
+      if (!neededVars.add(name)) {
+        continue;
+      }
+      Variable v = variables.get(name);
+      if (v == null) {
+        throw new UnsupportedPlanException("no variable " + name + " in the gradient graph");
+      }
+      if (v.getControlDeps() != null && !v.getControlDeps().isEmpty()) {
+        throw new UnsupportedPlanException("variable " + name + " has control dependencies");
+      }
+      String opName = v.getOutputOfOp();
+      if (opName != null && neededOps.add(opName)) {
+        SameDiffOp op = ops.get(opName);
+        if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
+          throw new UnsupportedPlanException("op " + opName + " has control dependencies");
+        }
+        if (op.getInputsToOp() != null) {
+          todo.addAll(op.getInputsToOp());
+        }
+      }
+    }
+    for (String opName : topologicalOrder(ops, variables, neededOps)) {
+      SameDiffOp op = ops.get(opName);
+      List<String> inputs = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+      for (String in : inputs) {
+        valueOf(in);
+      }
+      boolean[] needed = new boolean[op.getOutputsOfOp().size()];
+      for (int i = 0; i < needed.length; i++) {
+        needed[i] = neededVars.contains(op.getOutputsOfOp().get(i));
+      }
+      add(op, inputs, needed);
+    }
+  }
+
+  /** Kahn's algorithm over the needed ops, ties broken by the graph's own op order. */
+  private static List<String> topologicalOrder(Map<String, SameDiffOp> ops, Map<String, Variable> variables,
+      Set<String> needed) {
+    Map<String, Integer> position = new HashMap<>();
+    int p = 0;
+    for (String name : ops.keySet()) {
+      position.put(name, p++);
+    }
+    Map<String, Integer> pending = new HashMap<>();
+    Map<String, List<String>> consumers = new HashMap<>();
+    for (String name : needed) {
+      Set<String> producers = new HashSet<>();
+      List<String> inputs = ops.get(name).getInputsToOp();
+      for (String in : inputs == null ? List.<String>of() : inputs) {
+        String producer = variables.get(in).getOutputOfOp();
+        if (producer != null && needed.contains(producer)) {
+          producers.add(producer);
+        }
+      }
+      pending.put(name, producers.size());
+      for (String producer : producers) {
+        consumers.computeIfAbsent(producer, k -> new ArrayList<>()).add(name);
+      }
+    }
+    PriorityQueue<String> ready = new PriorityQueue<>((a, b) -> Integer.compare(position.get(a), position.get(b)));
+    pending.forEach((name, count) -> {
+      if (count == 0) {
+        ready.add(name);
+      }
+    });
+    List<String> order = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      String name = ready.poll();
+      order.add(name);
+      for (String consumer : consumers.getOrDefault(name, List.of())) {
+        if (pending.merge(consumer, -1, Integer::sum) == 0) {
+          ready.add(consumer);
+        }
+      }
+    }
+    if (order.size() != needed.size()) {
+      throw new UnsupportedPlanException("the gradient graph has a cycle");
+    }
+    return order;
+  }
+
+  /** The value of a variable: traced already, or a constant or a variable outside the params. */
+  PlanValue valueOf(String name) {
+    PlanValue v = values.get(name);
+    if (v != null) {
+      return v;
+    }
+    SDVariable variable = graph.getVariable(name);
+    VariableType type = variable.getVariableType();
+    if (type == VariableType.PLACEHOLDER) {
+      throw new UnsupportedPlanException("placeholder " + name + " is not a leaf of the batch");
+    }
+    if (type != VariableType.CONSTANT && type != VariableType.VARIABLE) {
+      throw new IllegalStateException("variable " + name + " is used before the op computing it");
+    }
+    INDArray array = graph.getArrForVarName(name);
+    if (array == null) {
+      throw new UnsupportedPlanException("variable " + name + " has no array");
+    }
+    v = new PlanValue(name, array);
+    values.put(name, v);
+    return v;
+  }
+
+  private void add(SameDiffOp sdOp, List<String> inputs, boolean[] needed) {
+    DifferentialFunction op = sdOp.getOp();
+    checkSupported(op, sdOp.getName());
+    List<String> outputs = sdOp.getOutputsOfOp();
+    if (op instanceof Identity) {
+      values.put(outputs.get(0), values.get(inputs.get(0)));   // SameDiff passes the input through
+      return;
+    }
+    if (BackwardRewrites.apply(this, op, inputs, outputs, needed)) {
+      return;
+    }
+    INDArray[] in = inputArrays(inputs);
+    OpContext context = Nd4j.getExecutioner().buildContext();
+    List<LongShapeDescriptor> shapes;
+    if (op instanceof CustomOp) {
+      DynamicCustomOp custom = (DynamicCustomOp) op;
+      context.setArgs(in, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());
+      shapes = custom.calculateOutputShape(context);
+    } else if (op instanceof Op) {
+      shapes = prepareLegacy(op, inputs, in, context);
+    } else {
+      throw new UnsupportedPlanException("op " + sdOp.getName() + " (" + op.getClass().getSimpleName() + ")");
+    }
+    if (shapes == null || shapes.size() != outputs.size()) {
+      throw new UnsupportedPlanException("op " + sdOp.getName() + " gave " + (shapes == null ? 0 : shapes.size())
+          + " output shapes for " + outputs.size() + " outputs");
+    }
+    INDArray[] out = new INDArray[outputs.size()];
+    for (int i = 0; i < out.length; i++) {
+      LongShapeDescriptor shape = shapes.get(i);
+      DataType type = graph.getVariable(outputs.get(i)).dataType();
+      if (type != null && type != shape.dataType()) {
+        shape = shape.asDataType(type);   // as InferenceSession does: the variable's type wins
+      }
+      out[i] = allocate(shape);
+    }
+    addStep(sdOp.getName(), op, context, inputs, in, outputs, out, work(op, in, out));
+    if (op instanceof org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh) {
+      tanhOutputs.put(values.get(inputs.get(0)), values.get(outputs.get(0)));
+    }
+  }
+
+  /** Legacy (non-custom) ops: the input and axis handling of {@code InferenceSession.getAndParameterizeOp}. */
+  private List<LongShapeDescriptor> prepareLegacy(DifferentialFunction op, List<String> inputs, INDArray[] in,
+      OpContext context) {
+    boolean axisArg = false;
+    if (op instanceof ReduceOp reduce && reduce.getOpType() != Op.Type.REDUCE3 && inputs.size() == 2) {
+      PlanValue axis = values.get(inputs.get(1));
+      if (varying.contains(axis)) {
+        throw new UnsupportedPlanException("reduction " + op.getOwnName() + " along axes computed per call");
+      }
+      if (axis.array().isEmpty()) {
+        throw new UnsupportedPlanException("reduction " + op.getOwnName() + " along empty axes");
+      }
+      op.setDimensions(Shape.normalizeAxis(in[0].rank(), axis.array().toIntVector()));
+      ((BaseReduceOp) op).setEmptyReduce(false);
+      axisArg = true;
+    } else if (op instanceof ScalarOp scalar && inputs.size() == 2) {
+      PlanValue value = values.get(inputs.get(1));
+      if (varying.contains(value)) {
+        throw new UnsupportedPlanException("scalar op " + op.getOwnName() + " with a scalar computed per call");
+      }
+      scalar.setScalar(value.array());
+    }
+    if (in.length > 0) {
+      context.setInputArray(0, in[0]);
+      if (in.length == 2 && !axisArg) {
+        context.setInputArray(1, in[1]);
+      }
+    }
+    return ((BaseOp) op).calculateOutputShape(context);
+  }
+
+  private static void checkSupported(DifferentialFunction op, String name) {
+    String pkg = op.getClass().getPackageName();
+    if (pkg.endsWith(".controlflow.compat") && !(op instanceof org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient)
+        || pkg.contains(".shape.tensorops") || op instanceof org.nd4j.linalg.api.ops.RandomOp
+        || op instanceof org.nd4j.linalg.api.ops.random.BaseRandomOp
+        || VALUE_SHAPED.contains(opName(op))
+        || op.getClass().getSimpleName().equals("Invoke") || op.getClass().getSimpleName().equals("ExternalErrorsFunction")
+        || op.getClass().getSimpleName().equals("Assert") || op.getClass().getSimpleName().equals("CreateView")
+        || op.getClass().getSimpleName().equals("GradientBackwardsMarker")
+        || op.getClass().getSimpleName().startsWith("Random") || op.getClass().getSimpleName().contains("Dropout")) {
+      throw new UnsupportedPlanException("op " + name + " (" + op.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static String opName(DifferentialFunction op) {
+    try {
+      return op.opName();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  INDArray[] inputArrays(List<String> inputs) {
+    INDArray[] in = new INDArray[inputs.size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = values.get(inputs.get(i)).array();
+    }
+    return in;
+  }
+
+  PlanValue value(String name) {
+    return values.get(name);
+  }
+
+  /** The value holding {@code tanh(x)} if the plan computes it, else null. */
+  PlanValue tanhOf(PlanValue x) {
+    return tanhOutputs.get(x);
+  }
+
+  /** Gives {@code name} the value {@code same} (an output equal to an input, bit for bit). */
+  void alias(String name, PlanValue same) {
+    values.put(name, same);
+  }
+
+  static INDArray allocate(LongShapeDescriptor shape) {
+    if (shape.isEmpty()) {
+      return Nd4j.create(shape);
+    }
+    return Nd4j.createUninitialized(shape.dataType(), shape.getShape(), shape.getOrder());
+  }
+
+  /**
+   * Runs {@code op} once now (the trace) and keeps it as a step, unless none of its inputs changes
+   * between calls: then its outputs are constants and the step is dropped.
+   *
+   * @param outputs the variable names of the outputs (a null name: an output nobody reads)
+   */
+  void addStep(String name, Object op, OpContext context, List<String> inputNames, INDArray[] in,
+      List<String> outputs, INDArray[] out, long work) {
+    context.setOutputArrays(out);
+    if (op instanceof CustomOp) {
+      context.shapeFunctionOverride(true);   // the outputs are preset: libnd4j skips its shape function
+    }
+    PlanStep step = new OpStep(name, op, context, threads.forWork(work));
+    step.run();
+    boolean varies = false;
+    for (String input : inputNames) {
+      varies |= varying.contains(values.get(input));
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (outputs.get(i) == null) {
+        continue;
+      }
+      PlanValue v = new PlanValue(outputs.get(i), out[i]);
+      values.put(outputs.get(i), v);
+      if (varies) {
+        v.producedBy(step);
+        v.writtenBy(context, i);
+        varying.add(v);
+      }
+    }
+    if (!varies) {
+      return;
+    }
+    for (int i = 0; i < inputNames.size(); i++) {
+      values.get(inputNames.get(i)).readBy(context, i);
+    }
+    steps.add(step);
+  }
+
+  /**
+   * Adds a step of the builder's own (a narrower replacement of a SameDiff op, {@link BackwardRewrites}):
+   * the custom op {@code op} on the values of {@code inputNames}, with its one output, of type
+   * {@code type}, named {@code outputName}.
+   */
+  PlanValue emitCustom(String stepName, DynamicCustomOp op, List<String> inputNames, long[] iArgs, String outputName,
+      DataType type) {
+    INDArray[] in = inputArrays(inputNames);
+    OpContext context = Nd4j.getExecutioner().buildContext();
+    context.setArgs(in, iArgs, new DataType[0], new double[0], new boolean[0]);
+    LongShapeDescriptor shape = op.calculateOutputShape(context).get(0);
+    if (type != null && type != shape.dataType()) {
+      shape = shape.asDataType(type);
+    }
+    INDArray[] out = {allocate(shape)};
+    addStep(stepName, op, context, inputNames, in, List.of(outputName), out, work(op, in, out));
+    return values.get(outputName);
+  }
+
+  /** {@link #emitCustom} for a legacy op, whose output shape the caller gives. */
+  PlanValue emitLegacy(String stepName, Op op, List<String> inputNames, long[] shape, String outputName, DataType type) {
+    INDArray[] in = inputArrays(inputNames);
+    OpContext context = Nd4j.getExecutioner().buildContext();
+    for (int i = 0; i < in.length; i++) {
+      context.setInputArray(i, in[i]);
+    }
+    INDArray[] out = {Nd4j.createUninitialized(type, shape, 'c')};
+    addStep(stepName, op, context, inputNames, in, List.of(outputName), out, work(op, in, out));
+    return values.get(outputName);
+  }
+
+  DataType typeOf(String variable) {
+    return graph.getVariable(variable).dataType();
+  }
+
+  /**
+   * Adds one of the plan's Java kernels writing a new array {@code out}, named {@code outputName}, from
+   * the values of {@code inputNames}; like {@link #addStep}, it runs once now and is dropped if none of
+   * its inputs changes between calls.
+   */
+  PlanValue addKernel(java.util.function.Function<PlanValue, KernelStep> kernel, List<String> inputNames,
+      String outputName, INDArray out) {
+    PlanValue v = new PlanValue(outputName, out);
+    values.put(outputName, v);
+    KernelStep step = kernel.apply(v);
+    step.run();
+    boolean varies = false;
+    for (String input : inputNames) {
+      varies |= varying.contains(values.get(input));
+    }
+    if (varies) {
+      v.producedBy(step);
+      varying.add(v);
+      steps.add(step);
+    }
+    return v;
+  }
+
+  /** Elements written, or multiply-adds for a matrix product: what decides an op's thread count. */
+  static long work(Object op, INDArray[] in, INDArray[] out) {
+    long written = 0;
+    for (INDArray o : out) {
+      written = Math.max(written, o.length());
+    }
+    String name = op instanceof CustomOp c ? c.opName() : "";
+    if (name.equals("matmul") || name.equals("matmul_bp")) {
+      // m*k times k*n into m*n: sqrt(mk * kn * mn) = mnk multiply-adds
+      return (long) Math.sqrt((double) in[0].length() * in[1].length() * written);
+    }
+    long read = 0;
+    for (INDArray i : in) {
+      read = Math.max(read, i.length());
+    }
+    return Math.max(written, read);
+  }
+
+  @Override
+  public String toString() {
+    return "PlanBuilder" + Arrays.toString(steps.toArray());
+  }
+}
