@@ -22,7 +22,7 @@ final class TinyModel {
   static final LossFn<Mlp, Shard> LOSS = (g, p, b) -> {
     SDVariable h = g.sd().math.tanh(dense(g, p.hidden(), g.var(b.x())));
     SDVariable logits = g.output("logits", dense(g, p.out(), h));
-    return g.var(b.y()).mul(g.sd().nn.logSoftmax(logits, 1)).sum(1).mean().neg();
+    return g.var(b.y()).mul(g.sd().nn.logSoftmax(logits)).sum(1).mean().neg();
   };
 
   private static SDVariable dense(Graph g, Dense d, SDVariable x) {
