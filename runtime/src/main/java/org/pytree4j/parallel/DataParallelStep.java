@@ -12,6 +12,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.pytree4j.PyTrees;
 import org.pytree4j.grad.LossAndGrads;
 import org.pytree4j.grad.ValueAndGradFn;
+import org.pytree4j.train.TrainState;
 
 /**
  * One data-parallel training step, JAX's {@code pmap}ped {@code train_step}:
@@ -25,8 +26,7 @@ import org.pytree4j.grad.ValueAndGradFn;
  * }</pre>
  *
  * <pre>{@code
- * DataParallelStep<TrainState<Mlp>, Mlp, Batch> step = DataParallelStep.of(
- *     collective, lossAndGrad, TrainState::params, TrainState::applyGradients).checkReplicasEvery(100);
+ * DataParallelStep<TrainState<Mlp>, Mlp, Batch> step = DataParallelStep.forTrainState(collective, lossAndGrad);
  * for (...) {
  *   DataParallelStep.Result<TrainState<Mlp>> r = step.apply(state, myShard);
  *   state = r.state();          // the same on every rank
@@ -86,6 +86,12 @@ public final class DataParallelStep<S, P, B> {
   public static <S, P, B> DataParallelStep<S, P, B> of(Collective collective, ValueAndGradFn<P, B> lossAndGrad,
       Function<? super S, ? extends P> params, BiFunction<? super S, ? super P, ? extends S> update) {
     return new DataParallelStep<>(collective, lossAndGrad, params, update, 100, false);
+  }
+
+  /** The step for Flax's plain {@link TrainState}: {@code state.params()}, {@code state.applyGradients(grads)}. */
+  public static <P, B> DataParallelStep<TrainState<P>, P, B> forTrainState(Collective collective,
+      ValueAndGradFn<P, B> lossAndGrad) {
+    return of(collective, lossAndGrad, TrainState::params, TrainState::applyGradients);
   }
 
   /**
