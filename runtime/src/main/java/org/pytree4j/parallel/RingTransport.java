@@ -352,29 +352,16 @@ final class RingTransport implements Transport {
     }
   }
 
-  /** Sends {@code send} to the right while receiving from the left, until both are done or the deadline. */
+  /**
+   * Sends {@code send} to the right while receiving from the left, until both are done or the
+   * deadline. Reads and writes as long as they make progress, and waits on the selector only when
+   * neither does.
+   */
   private void exchange(ByteBuffer send, Receiver receive, Call call) {
     try {
       while (true) {
-        boolean sending = send != null && send.hasRemaining();
+        boolean progress = false;
         boolean receiving = receive != null && !receive.done();
-        if (!sending && !receiving) {
-          return;
-        }
-        rightKey.interestOps(sending ? SelectionKey.OP_WRITE : 0);
-        leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
-        long remaining = call.remainingNanos();
-        if (remaining <= 0) {
-          throw call.timedOut(receiving
-              ? "waiting for rank " + leftRank() + " to send (" + receive.buffer().position() + " of "
-                  + receive.buffer().limit() + " bytes of this part arrived)"
-              : "waiting for rank " + rightRank() + " to receive (" + send.remaining() + " bytes not yet sent)");
-        }
-        selector.select(Math.max(1, remaining / 1_000_000));
-        selector.selectedKeys().clear();
-        if (Thread.currentThread().isInterrupted()) {
-          throw call.failed("interrupted", new InterruptedException());
-        }
         if (receiving) {
           int n;
           try {
@@ -387,13 +374,36 @@ final class RingTransport implements Transport {
           }
           if (n > 0) {
             receive.received();
+            progress = true;
           }
         }
+        boolean sending = send != null && send.hasRemaining();
         if (sending) {
           try {
-            right.write(send);
+            progress |= right.write(send) > 0;
           } catch (IOException e) {
             throw lost(rightRank(), call, e);
+          }
+        }
+        sending = send != null && send.hasRemaining();
+        receiving = receive != null && !receive.done();
+        if (!sending && !receiving) {
+          return;
+        }
+        long remaining = call.remainingNanos();
+        if (remaining <= 0) {
+          throw call.timedOut(receiving
+              ? "waiting for rank " + leftRank() + " to send (" + receive.buffer().position() + " of "
+                  + receive.buffer().limit() + " bytes of this part arrived)"
+              : "waiting for rank " + rightRank() + " to receive (" + send.remaining() + " bytes not yet sent)");
+        }
+        if (!progress) {
+          rightKey.interestOps(sending ? SelectionKey.OP_WRITE : 0);
+          leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
+          selector.select(Math.max(1, remaining / 1_000_000));
+          selector.selectedKeys().clear();
+          if (Thread.currentThread().isInterrupted()) {
+            throw call.failed("interrupted", new InterruptedException());
           }
         }
       }
