@@ -1,17 +1,11 @@
 package org.pytree4j.parallel;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -21,9 +15,6 @@ import org.nd4j.linalg.api.buffer.DataType;
  * the socket buffers fill).
  */
 final class RingTransport implements Transport {
-  private static final int MAGIC = 0x50543452;   // "PT4R"
-  private static final int HELLO_BYTES = 4 + 8 + 4 + 4;
-
   private final int rank;
   private final int size;
   private final SocketChannel left;
@@ -32,6 +23,14 @@ final class RingTransport implements Transport {
   private final SelectionKey leftKey;
   private final SelectionKey rightKey;
   private ByteBuffer scratch;
+
+  static RingTransport single(int rank) throws IOException {
+    return new RingTransport(rank, 1, null, null);
+  }
+
+  static RingTransport between(int rank, int size, SocketChannel left, SocketChannel right) throws IOException {
+    return new RingTransport(rank, size, left, right);
+  }
 
   private RingTransport(int rank, int size, SocketChannel left, SocketChannel right) throws IOException {
     this.rank = rank;
@@ -48,114 +47,6 @@ final class RingTransport implements Transport {
       this.selector = null;
       this.leftKey = null;
       this.rightKey = null;
-    }
-  }
-
-  static RingTransport connect(int rank, List<InetSocketAddress> addresses, ServerSocketChannel listener,
-      long session, Duration timeout) {
-    int size = addresses.size();
-    Call setup = Call.start("connect", 0, rank, timeout);
-    if (size == 1) {
-      try {
-        return new RingTransport(rank, 1, null, null);
-      } catch (IOException e) {
-        throw setup.failed(e.toString(), e);
-      }
-    }
-    int next = (rank + 1) % size;
-    int previous = (rank - 1 + size) % size;
-    SocketChannel right = null;
-    SocketChannel left = null;
-    try {
-      right = connectTo(addresses.get(next), next, setup);
-      ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES).putInt(MAGIC).putLong(session).putInt(rank).putInt(size).flip();
-      while (hello.hasRemaining()) {
-        right.write(hello);
-      }
-      left = accept(listener, session, previous, size, setup);
-      return new RingTransport(rank, size, left, right);
-    } catch (IOException e) {
-      closeQuietly(left);
-      closeQuietly(right);
-      throw setup.failed("could not join the ring: " + e, e);
-    } catch (RuntimeException e) {
-      closeQuietly(left);
-      closeQuietly(right);
-      throw e;
-    }
-  }
-
-  private static SocketChannel connectTo(InetSocketAddress address, int peer, Call setup) throws IOException {
-    while (true) {
-      SocketChannel channel = SocketChannel.open();
-      try {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        long ms = Math.max(1, setup.remainingNanos() / 1_000_000);
-        channel.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, ms));
-        return channel;
-      } catch (ConnectException e) {
-        channel.close();
-        if (setup.remainingNanos() <= 0) {
-          throw setup.timedOut("rank " + peer + " at " + address + " refused the connection: " + e.getMessage());
-        }
-        sleep(20, setup);
-      } catch (java.net.SocketTimeoutException e) {
-        channel.close();
-        throw setup.timedOut("could not connect to rank " + peer + " at " + address);
-      } catch (IOException | RuntimeException e) {
-        channel.close();
-        throw e;
-      }
-    }
-  }
-
-  /** Accepts connections until one says it is rank {@code previous} of this session and size. */
-  private static SocketChannel accept(ServerSocketChannel listener, long session, int previous, int size, Call setup)
-      throws IOException {
-    boolean wasBlocking = listener.isBlocking();
-    listener.configureBlocking(false);
-    try (Selector accepting = Selector.open()) {
-      listener.register(accepting, SelectionKey.OP_ACCEPT);
-      while (true) {
-        long remaining = setup.remainingNanos();
-        if (remaining <= 0) {
-          throw setup.timedOut("rank " + previous + " did not connect to " + listener.getLocalAddress());
-        }
-        accepting.select(Math.max(1, remaining / 1_000_000));
-        accepting.selectedKeys().clear();
-        SocketChannel channel = listener.accept();
-        if (channel == null) {
-          continue;
-        }
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
-        if (readHello(channel, hello, setup) && hello.getInt(0) == MAGIC && hello.getLong(4) == session
-            && hello.getInt(12) == previous && hello.getInt(16) == size) {
-          return channel;
-        }
-        channel.close();   // a stray connection, or another group's
-      }
-    } finally {
-      listener.configureBlocking(wasBlocking);
-    }
-  }
-
-  private static boolean readHello(SocketChannel channel, ByteBuffer hello, Call setup) throws IOException {
-    channel.configureBlocking(false);
-    try (Selector reading = Selector.open()) {
-      channel.register(reading, SelectionKey.OP_READ);
-      while (hello.hasRemaining()) {
-        long remaining = setup.remainingNanos();
-        if (remaining <= 0) {
-          return false;
-        }
-        reading.select(Math.max(1, remaining / 1_000_000));
-        reading.selectedKeys().clear();
-        if (channel.read(hello) < 0) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 
@@ -186,7 +77,7 @@ final class RingTransport implements Transport {
     byte[][] items = new byte[size][];
     items[rank] = mine;
     for (int s = 0; s < size - 1; s++) {
-      Framed in = new Framed();
+      RingReceiver.Framed in = new RingReceiver.Framed();
       exchange(frame(items[mod(rank - s)]), in, call);
       items[mod(rank - s - 1)] = in.bytes();
     }
@@ -202,7 +93,7 @@ final class RingTransport implements Transport {
       exchange(frame(mine), null, call);
       return mine;
     }
-    Framed in = new Framed();
+    RingReceiver.Framed in = new RingReceiver.Framed();
     exchange(null, in, call);
     if (rightRank() != 0) {
       exchange(frame(in.bytes()), null, call);
@@ -223,12 +114,12 @@ final class RingTransport implements Transport {
       int recvChunk = mod(rank - s - 1);
       int from = start(recvChunk, elements);
       int count = start(recvChunk + 1, elements) - from;
-      exchange(region(data, sendChunk, elements, width), new Adding(scratch(count * width), data, from * width, dtype),
+      exchange(region(data, sendChunk, elements, width), new RingReceiver.Adding(scratch(count * width), data, from * width, dtype),
           call);
     }
     // all-gather: chunk (rank + 1) is complete here; pass the complete chunks around
     for (int s = 0; s < size - 1; s++) {
-      exchange(region(data, mod(rank + 1 - s), elements, width), new Fixed(region(data, mod(rank - s), elements, width)),
+      exchange(region(data, mod(rank + 1 - s), elements, width), new RingReceiver.Fixed(region(data, mod(rank - s), elements, width)),
           call);
     }
   }
@@ -254,110 +145,12 @@ final class RingTransport implements Transport {
     return ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).flip();
   }
 
-  /** What arrives from the left neighbour, into one buffer or more. */
-  private interface Receiver {
-    ByteBuffer buffer();
-
-    void received();
-
-    boolean done();
-  }
-
-  private static final class Fixed implements Receiver {
-    private final ByteBuffer target;
-
-    Fixed(ByteBuffer target) {
-      this.target = target;
-    }
-
-    @Override
-    public ByteBuffer buffer() {
-      return target;
-    }
-
-    @Override
-    public void received() {}
-
-    @Override
-    public boolean done() {
-      return !target.hasRemaining();
-    }
-  }
-
-  /** Adds each element into {@code data} as soon as its bytes have arrived. */
-  private static final class Adding implements Receiver {
-    private final ByteBuffer incoming;
-    private final ByteBuffer data;
-    private final int dataOffset;
-    private final DataType dtype;
-    private final int width;
-    private int added;
-
-    Adding(ByteBuffer incoming, ByteBuffer data, int dataOffset, DataType dtype) {
-      this.incoming = incoming;
-      this.data = data;
-      this.dataOffset = dataOffset;
-      this.dtype = dtype;
-      this.width = FloatKernels.bytesPer(dtype);
-    }
-
-    @Override
-    public ByteBuffer buffer() {
-      return incoming;
-    }
-
-    @Override
-    public void received() {
-      int complete = incoming.position() / width;
-      if (complete > added) {
-        FloatKernels.add(data, dataOffset + added * width, incoming, added * width, complete - added, dtype);
-        added = complete;
-      }
-    }
-
-    @Override
-    public boolean done() {
-      return !incoming.hasRemaining();
-    }
-  }
-
-  /** A length-prefixed message. */
-  private static final class Framed implements Receiver {
-    private final ByteBuffer header = ByteBuffer.allocate(4);
-    private ByteBuffer body;
-
-    @Override
-    public ByteBuffer buffer() {
-      return body != null ? body : header;
-    }
-
-    @Override
-    public void received() {
-      if (body == null && !header.hasRemaining()) {
-        int length = header.getInt(0);
-        if (length < 0) {
-          throw new CollectiveException("corrupt message from the ring: length " + length);
-        }
-        body = ByteBuffer.allocate(length);
-      }
-    }
-
-    @Override
-    public boolean done() {
-      return body != null && !body.hasRemaining();
-    }
-
-    byte[] bytes() {
-      return body.array();
-    }
-  }
-
   /**
    * Sends {@code send} to the right while receiving from the left, until both are done or the
    * deadline. Reads and writes as long as they make progress, and waits on the selector only when
    * neither does.
    */
-  private void exchange(ByteBuffer send, Receiver receive, Call call) {
+  private void exchange(ByteBuffer send, RingReceiver receive, Call call) {
     try {
       while (true) {
         boolean progress = false;
@@ -418,30 +211,11 @@ final class RingTransport implements Transport {
         + "; it failed, was stopped, or closed its collective", e);
   }
 
-  private static void sleep(long ms, Call call) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw call.failed("interrupted", e);
-    }
-  }
-
   @Override
   public void close() {
-    closeQuietly(selector);
-    closeQuietly(left);
-    closeQuietly(right);
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // closing
-      }
-    }
+    RingSetup.closeQuietly(selector);
+    RingSetup.closeQuietly(left);
+    RingSetup.closeQuietly(right);
   }
 
   @Override

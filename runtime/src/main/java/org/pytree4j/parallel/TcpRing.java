@@ -58,7 +58,7 @@ public final class TcpRing {
       throw new IllegalArgumentException("rank must be in [0, " + addresses.size() + "), got " + rank);
     }
     Durations.requirePositive(timeout);
-    return new TransportCollective(RingTransport.connect(rank, List.copyOf(addresses), listener, session, timeout),
+    return new TransportCollective(RingSetup.join(rank, List.copyOf(addresses), listener, session, timeout),
         timeout);
   }
 }
