@@ -25,7 +25,7 @@ record SparkOptions(int replicas, int steps, long seed, String master, String ch
       "Trains the two-moons MLP data-parallel: N Spark barrier tasks, each with a replica of the train",
       "state and a slice of every batch, averaging gradients with a ring all-reduce over TCP.",
       "",
-      "  --replicas N       replicas (default 2; local[N] needs N cores' worth of task slots)",
+      "  --replicas N       replicas (default 2; each is one Spark task, all running at once)",
       "  --steps N          optimizer steps (default 400)",
       "  --seed S           seed (default 0)",
       "  --master URL       Spark master (default: spark-submit's, else local[N])",
@@ -48,7 +48,7 @@ record SparkOptions(int replicas, int steps, long seed, String master, String ch
       switch (args[i]) {
         case "--replicas" -> replicas = positive(args, ++i, "--replicas");
         case "--steps" -> steps = positive(args, ++i, "--steps");
-        case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
+        case "--seed" -> seed = parseLong(value(args, ++i, "--seed"));
         case "--master" -> master = value(args, ++i, "--master");
         case "--checkpoints" -> checkpoints = value(args, ++i, "--checkpoints");
         case "--fail-at" -> failAt = positive(args, ++i, "--fail-at");
@@ -58,6 +58,14 @@ record SparkOptions(int replicas, int steps, long seed, String master, String ch
       }
     }
     return new SparkOptions(replicas, steps, seed, master, checkpoints, failAt, resume, quiet);
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--seed must be an integer, got '" + text + "'");
+    }
   }
 
   private static String value(String[] args, int i, String option) {
