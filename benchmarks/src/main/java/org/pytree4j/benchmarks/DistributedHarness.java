@@ -39,7 +39,7 @@ import org.pytree4j.train.TrainStatePyTree;
  * <p>Medians of timed repetitions after warm-up (with the quartiles). Writes
  * {@code benchmarks/target/report/distributed.md} (or {@code -Dpytree4j.bench.out=DIR}) and prints it.
  * Run: {@code java -cp benchmarks/target/benchmarks.jar org.pytree4j.benchmarks.DistributedHarness}
- * (about 2 minutes on 2 cores).
+ * (under a minute on 2 cores).
  */
 public final class DistributedHarness {
   private static final int WARMUP = 5;
