@@ -145,7 +145,7 @@ public final class ScaleByLion extends InjectableTransformation<ScaleByLion> {
       for (int i = from; i < to; i++) {
         float g = u[i];
         float m = mu[i];
-        u[i] = sign(oneMinusB1 * g + b1 * m);
+        u[i] = Math.signum(oneMinusB1 * g + b1 * m);
         mu[i] = oneMinusB2 * g + b2 * m;
       }
     }
@@ -156,29 +156,9 @@ public final class ScaleByLion extends InjectableTransformation<ScaleByLion> {
       for (int i = from; i < to; i++) {
         double g = u[i];
         double m = mu[i];
-        u[i] = sign((1 - b1) * g + b1 * m);
+        u[i] = Math.signum((1 - b1) * g + b1 * m);
         mu[i] = (1 - b2) * g + b2 * m;
       }
-    }
-
-    /**
-     * {@code Math.signum(x)} without a branch (on random signs the branches of {@code Math.signum}
-     * mispredict half the time and keep the loop from vectorizing): a zero or NaN keeps its bits,
-     * anything else becomes 1 with x's sign.
-     */
-    static float sign(float x) {
-      int bits = Float.floatToRawIntBits(x);
-      int magnitude = bits & 0x7fffffff;
-      int keep = ((magnitude - 1) | (0x7f800000 - magnitude)) >> 31;
-      return Float.intBitsToFloat((bits & keep) | ((bits & 0x80000000 | 0x3f800000) & ~keep));
-    }
-
-    /** {@link #sign(float)} in float64. */
-    static double sign(double x) {
-      long bits = Double.doubleToRawLongBits(x);
-      long magnitude = bits & 0x7fffffffffffffffL;
-      long keep = ((magnitude - 1) | (0x7ff0000000000000L - magnitude)) >> 63;
-      return Double.longBitsToDouble((bits & keep) | ((bits & 0x8000000000000000L | 0x3ff0000000000000L) & ~keep));
     }
   }
 
