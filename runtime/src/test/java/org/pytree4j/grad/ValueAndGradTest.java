@@ -62,8 +62,9 @@ class ValueAndGradTest {
     for (int i = 0; i < copies.size(); i++) {
       assertEquals(copies.get(i), firstLeaves.get(i), "a new call leaves the last call's gradients as they were");
     }
-    LossAndGrads<Mlp> donated = fn.applyDonating(params, batch, first.grads());
-    assertSame(firstLeaves.get(0), PyTrees.leaves(donated.grads()).get(0), "donated arrays are written over");
+    LossAndGrads<Mlp> donated = fn.applyDonating(params, batch, second.grads());
+    assertSame(PyTrees.leaves(second.grads()).get(0), PyTrees.leaves(donated.grads()).get(0),
+        "the last call's arrays, donated, are written over");
     for (int i = 0; i < copies.size(); i++) {
       assertEquals(copies.get(i), PyTrees.leaves(donated.grads()).get(i), "the same gradients again");
     }
