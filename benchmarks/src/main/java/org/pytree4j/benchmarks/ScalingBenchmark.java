@@ -112,6 +112,23 @@ public class ScalingBenchmark {
     }
   }
 
+  /**
+   * adam on {@code params:leaves} whose gradients are laid out as {@code valueAndGrad} lays out float32
+   * gradients ({@code StepEngine.float32Arrays}): one block, in the step's layout.
+   */
+  @State(Scope.Thread)
+  public static class LaidOutGradsStep extends Training {
+    @Param({"1000000:1", "1000000:10000"})
+    public String shape;
+
+    @Setup
+    public void setup(BenchmarkParams benchmark) {
+      start(shape, "adam", benchmark);
+      grads = Trees.gradsLaidOutLike(state.params(), 11);
+      settle();
+    }
+  }
+
   /** Float arrays of {@code params} elements for the floor. */
   @State(Scope.Thread)
   public static class Floor {
@@ -154,6 +171,16 @@ public class ScalingBenchmark {
 
   @Benchmark
   public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingSlicedGrads(SlicedGradsStep s) {
+    return s.step();
+  }
+
+  @Benchmark
+  public TrainState<SortedMap<String, INDArray>> applyGradientsLaidOutGrads(LaidOutGradsStep s) {
+    return s.step();
+  }
+
+  @Benchmark
+  public TrainState<SortedMap<String, INDArray>> applyGradientsDonatingLaidOutGrads(LaidOutGradsStep s) {
     return s.step();
   }
 

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.optim.StepEngine;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pytree4j.PyTrees;
 
@@ -55,6 +56,24 @@ final class Trees {
       at += n;
     }
     return PyTrees.unflatten(PyTrees.structure(separate), slices);
+  }
+
+  /**
+   * The same gradients as {@link #gradsLike}, each leaf one of the arrays {@code StepEngine.float32Arrays}
+   * makes (one block in the fused step's layout), as {@code valueAndGrad} returns float32 gradients.
+   */
+  static SortedMap<String, INDArray> gradsLaidOutLike(Map<String, INDArray> params, long seed) {
+    SortedMap<String, INDArray> separate = gradsLike(params, seed);
+    List<long[]> shapes = new ArrayList<>(separate.size());
+    for (INDArray g : separate.values()) {
+      shapes.add(g.shape());
+    }
+    INDArray[] laidOut = StepEngine.defaultEngine().float32Arrays(shapes);
+    int i = 0;
+    for (INDArray g : separate.values()) {
+      laidOut[i++].assign(g);
+    }
+    return PyTrees.unflatten(PyTrees.structure(separate), java.util.Arrays.asList(laidOut));
   }
 
   /** {@code "1000000:100"} -> {1000000, 100}. */

@@ -1,6 +1,7 @@
 package org.pytree4j.grad;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.optim.StepEngine;
 
 /**
  * Where a {@link GradPlan} puts the gradient of each params leaf. Every call gets new arrays that the
- * caller owns: all gradients of one data type are views into one contiguous buffer, in flatten order,
- * each starting at a 64-byte boundary (one allocation per call instead of one per leaf, and the layout a
- * fused optimizer step can read as a single slab). The op that computes a gradient writes straight into
+ * caller owns, one allocation per call instead of one per leaf. Float32 gradients are made by the
+ * optimizer's engine ({@link StepEngine#float32Arrays}): one block, in flatten order, laid out as a
+ * fused step lays out the params, which the step reads fastest (one look at each leaf, one run over
+ * all). Otherwise all gradients of one data type are views into one contiguous buffer, in flatten
+ * order, each starting at a 64-byte boundary. The op that computes a gradient writes straight into
  * its view; a gradient that no op writes (it is an input passed through, or shared with another
  * gradient) is copied into its view after the run, and a param the loss does not depend on gets zeros.
  */
@@ -66,8 +70,14 @@ final class GradTargets {
     this.groupLengths = lengths.stream().mapToLong(Long::longValue).toArray();
   }
 
-  /** New gradient arrays for one call, views into one buffer per data type; zeros where the loss does not depend on the param. */
+  /** New gradient arrays for one call, in one block per data type; zeros where the loss does not depend on the param. */
   INDArray[] allocate() {
+    if (groupTypes.length == 1 && groupTypes[0] == DataType.FLOAT) {
+      INDArray[] laidOut = StepEngine.defaultEngine().float32Arrays(Arrays.asList(shapes));
+      if (laidOut != null) {
+        return laidOut;
+      }
+    }
     DataBuffer[] buffers = new DataBuffer[groupTypes.length];
     for (int g = 0; g < buffers.length; g++) {
       buffers[g] = Nd4j.createUninitialized(groupTypes[g], groupLengths[g]).data();

@@ -31,7 +31,7 @@ import org.pytree4j.train.ApplyFn;
  * output shape depends on input values) runs on SameDiff's interpreter, as does every graph with
  * {@code -Dpytree4j.grad.plan=false}. Ops below about a million elements (or multiply-adds) run on one
  * thread, larger ones on every core; {@code -Dpytree4j.grad.threads=N} fixes the count (see
- * {@code docs/benchmarks-end-to-end.md}).
+ * {@code docs/gradients.md}).
  *
  * <p>Every call first checks its arguments against the graph: the params must have the example
  * params' structure (the same records, keys and static fields) and each leaf its data type and

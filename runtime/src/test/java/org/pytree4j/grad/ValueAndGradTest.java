@@ -39,6 +39,37 @@ class ValueAndGradTest {
     assertTreesClose(centralDifferences(p -> Reference.mlpLoss(p, batch), params, EPS), out.grads(), TOL);
   }
 
+  /**
+   * Float32 gradients come in arrays the optimizer's engine laid out, which a fused step reads fastest;
+   * each call's are new (the previous call's keep their values), donated ones are written over.
+   */
+  @Test
+  void float32GradientsAreLaidOutForTheFusedStep() {
+    Random rng = new Random(3);
+    Mlp params = MlpModel.params(rng, DataType.FLOAT);
+    Batch batch = MlpModel.batch(rng, DataType.FLOAT, 6);
+    ValueAndGradFn<Mlp, Batch> fn = Grad.valueAndGrad(MlpModel.LOSS, params, batch);
+    LossAndGrads<Mlp> first = fn.apply(params, batch);
+    List<Object> firstLeaves = PyTrees.leaves(first.grads());
+    Object lease = org.pytree4j.optim.engine.Engine.leaseOf((INDArray) firstLeaves.get(0));
+    for (Object g : firstLeaves) {
+      assertSame(lease, org.pytree4j.optim.engine.Engine.leaseOf((INDArray) g), "one block for all gradients");
+    }
+    List<INDArray> copies = new java.util.ArrayList<>();
+    firstLeaves.forEach(g -> copies.add(((INDArray) g).dup()));
+    LossAndGrads<Mlp> second = fn.apply(params, batch);
+    org.junit.jupiter.api.Assertions.assertNotSame(firstLeaves.get(0), PyTrees.leaves(second.grads()).get(0));
+    for (int i = 0; i < copies.size(); i++) {
+      assertEquals(copies.get(i), firstLeaves.get(i), "a new call leaves the last call's gradients as they were");
+    }
+    LossAndGrads<Mlp> donated = fn.applyDonating(params, batch, second.grads());
+    assertSame(PyTrees.leaves(second.grads()).get(0), PyTrees.leaves(donated.grads()).get(0),
+        "the last call's arrays, donated, are written over");
+    for (int i = 0; i < copies.size(); i++) {
+      assertEquals(copies.get(i), PyTrees.leaves(donated.grads()).get(i), "the same gradients again");
+    }
+  }
+
   @Test
   void mapAndListParamsMatchFiniteDifferencesAndUnusedLeafGetsZeros() {
     Random rng = new Random(2);

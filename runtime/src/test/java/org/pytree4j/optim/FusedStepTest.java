@@ -626,6 +626,44 @@ class FusedStepTest {
     }
   }
 
+  /**
+   * Gradients in arrays the engine laid out ({@link StepEngine#float32Arrays}, as valueAndGrad returns
+   * float32 gradients): the step recognises them without checking a leaf by its array, reads them in
+   * place, and gives the bits of the same values in separate arrays.
+   */
+  @Test
+  void gradientsTheEngineLaidOutAreReadInPlaceWithTheSameBits() {
+    GradientTransformation tx = chain(clipByGlobalNorm(1.0), adamw(1e-2));
+    Random r = new Random(61);
+    Map<String, Object> params = manyLeaves(r, 2000, 9);
+    OptimizerStep<Map<String, Object>> first = Optax.step(tx, params, tx.init(params), Arrays32.randomLike(r, params));
+    Map<String, Object> separate = Arrays32.randomLike(r, params);
+    List<long[]> shapes = new ArrayList<>();
+    for (Object g : PyTrees.leaves(separate)) {
+      shapes.add(((INDArray) g).shape());
+    }
+    INDArray[] laidOut = StepEngine.defaultEngine().float32Arrays(shapes);
+    List<Object> leaves = PyTrees.leaves(separate);
+    for (int i = 0; i < laidOut.length; i++) {
+      assertEquals(0f, laidOut[i].sumNumber().floatValue(), "made as zeros");
+      laidOut[i].assign((INDArray) leaves.get(i));
+    }
+    Map<String, Object> grads = PyTrees.unflatten(PyTrees.structure(separate), Arrays.asList(laidOut));
+    assertTrue(pooled(grads), "laid out in the engine's memory");
+    OptimizerStep<Map<String, Object>> expected = Optax.step(tx, first.params(), first.state(), separate);
+    EngineStats before = defaultStats();
+    OptimizerStep<Map<String, Object>> got = Optax.step(tx, first.params(), first.state(), grads);
+    EngineStats after = defaultStats();
+    Arrays32.assertSameBits(expected.params(), got.params(), "params");
+    Arrays32.assertSameBits(expected.state(), got.state(), "state");
+    assertEquals(before.fusedSteps() + 1, after.fusedSteps(), "fused");
+    assertEquals(before.foreignChecks(), after.foreignChecks(), "no leaf checked by its array");
+    assertEquals(before.inputCopies(), after.inputCopies(), "read in place");
+    assertEquals(null, StepEngine.defaultEngine().float32Arrays(List.of(new long[] {3}, new long[] {0})),
+        "an empty shape is refused");
+    assertEquals(0, StepEngine.defaultEngine().float32Arrays(List.of()).length);
+  }
+
   @Test
   void anArrayPassedAsParamAndGradientIsNotOverwritten() {
     GradientTransformation tx = sgd(0.5);

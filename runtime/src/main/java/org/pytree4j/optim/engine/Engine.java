@@ -1,5 +1,7 @@
 package org.pytree4j.optim.engine;
 
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.optim.kernels.DirectKernels;
 import org.pytree4j.optim.kernels.NativeKernels;
@@ -52,6 +54,45 @@ public final class Engine implements AutoCloseable {
    */
   public FusedOutcome tryStep(FusedPlan plan, Object params, Object state, Object grads, boolean donate) {
     return FusedStep.tryRun(this, plan, params, state, grads, donate);
+  }
+
+  /**
+   * New float32 arrays of these shapes, zeros, one after another in one slab of this engine's memory,
+   * laid out as a fused step lays out params and recorded as a step records its own arrays, so that a
+   * step recognises them with one read per leaf and reads them as one run (see {@link LeafScan}). Null
+   * when a shape has no elements or they are more than a slab holds.
+   */
+  public INDArray[] float32Arrays(List<long[]> shapes) {
+    int n = shapes.size();
+    ArrayShells.ShapeInfo[] infos = new ArrayShells.ShapeInfo[n];
+    int[] starts = new int[n + 1];
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      infos[i] = shells.float32(shapes.get(i));
+      total += infos[i].length();
+      if (infos[i].length() == 0 || total > Integer.MAX_VALUE - FusedStep.BLOCK) {
+        return null;
+      }
+      starts[i + 1] = (int) total;
+    }
+    if (n == 0) {
+      return new INDArray[0];
+    }
+    Lease lease = pool.lease((int) total, NativeViews.AVAILABLE ? n : 0);
+    if (NativeViews.AVAILABLE) {
+      lease.natives.reserve(n);
+    }
+    lease.slab.zero();
+    DataBuffer[] data = new DataBuffer[n];
+    INDArray[] arrays = new INDArray[n];
+    ArrayShells.Maker maker = ArrayShells.maker(n);
+    for (int i = 0; i < n; i++) {
+      data[i] = NativeViews.leafBuffer(new LeafPointer(lease, starts[i], infos[i]), i);
+      arrays[i] = maker.wrap(data[i], infos[i]);
+    }
+    lease.made = new Lease.LeafArrays(arrays, data, infos, starts);
+    Nd4jInternals.publish();
+    return arrays;
   }
 
   /** Throws naming the first array of {@code tree} that was donated or closed; {@code what} names the tree. */

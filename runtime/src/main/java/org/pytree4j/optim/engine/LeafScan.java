@@ -270,7 +270,9 @@ final class LeafScan {
 
   /** True when leaf {@code i} is a float32 C-order array of exactly {@code shape} with default strides. */
   boolean hasDescriptor(int i, ArrayShells.ShapeInfo shape) {
-    return ownShape[i] == shape
+    ArrayShells.ShapeInfo own = ownShape[i];
+    // another engine's array has a descriptor of its own engine's, the same native one for a shape
+    return own == shape || (own != null && own.address() == shape.address())
         || (shapeInfo != null && (shapeInfo[i] == shape.buffer() || shapeInfoAddress[i] == shape.address()));
   }
 

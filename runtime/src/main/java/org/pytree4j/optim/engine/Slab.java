@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.optim.kernels.OffHeap;
 
 /**
  * One block of off-heap float32 memory owned by the {@link SlabPool}: allocated by ND4J, never handed
@@ -35,6 +36,14 @@ final class Slab {
 
   long bytes() {
     return 4L * floats;
+  }
+
+  /** Sets every element to +0.0f. */
+  void zero() {
+    float[] zeros = new float[Math.min(floats, 1 << 16)];
+    for (int at = 0; at < floats; at += zeros.length) {
+      OffHeap.write(zeros, 0, address + 4L * at, Math.min(zeros.length, floats - at));
+    }
   }
 
   /** Returns the memory to the system now; no array over it may be used afterwards. */
