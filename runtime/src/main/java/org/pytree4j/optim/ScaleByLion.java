@@ -3,10 +3,10 @@ package org.pytree4j.optim;
 import static org.pytree4j.optim.Hyperparam.B1;
 import static org.pytree4j.optim.Hyperparam.B2;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.KeyPath;
 import org.pytree4j.optim.kernels.ElementwiseOp;
 import org.pytree4j.optim.schedule.Schedule;
@@ -79,34 +79,10 @@ public final class ScaleByLion extends InjectableTransformation<ScaleByLion> {
   @Override
   UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
     ScaleByLionState s = (ScaleByLionState) state;
-    UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);
-    List<Object> mus = u.def.flattenUpTo(s.mu());
-    LionOp op = new LionOp(constant(B1), constant(B2));
-    Object[] out = new Object[u.size()];
-    Object[] newMu = new Object[u.size()];
-    for (int i = 0; i < out.length; i++) {
-      INDArray g = u.array(i);
-      if (g == null) {
-        continue;
-      }
-      INDArray mu = (INDArray) mus.get(i);
-      if (LeafBuffers.allFloat32(g, mu) && (muDtype == null || muDtype == DataType.FLOAT)) {
-        float[] gf = LeafBuffers.readFloats(g);
-        float[] mf = LeafBuffers.readFloats(mu);
-        op.runFloat32(gf, new float[][] {mf}, null, 0, gf.length);
-        out[i] = LeafBuffers.writeFloats(gf, g.shape());
-        newMu[i] = LeafBuffers.writeFloats(mf, g.shape());
-        continue;
-      }
-      double[] gd = LeafBuffers.read(g);
-      double[] md = LeafBuffers.read(mu);
-      op.runFloat64(gd, new double[][] {md}, null, 0, gd.length);
-      DataType type = FloatTypes.promote(g.dataType(), mu.dataType());
-      out[i] = LeafBuffers.write(gd, g.shape(), type);
-      newMu[i] = LeafBuffers.write(md, g.shape(), muDtype != null ? muDtype : type);
-    }
-    return new UpdateResult(u.unflatten(out),
-        new ScaleByLionState(Numerics.safeIncrement(s.count()), u.unflatten(newMu)));
+    ElementwiseLeaves.Result r = ElementwiseLeaves.run(new LionOp(constant(B1), constant(B2)), updates,
+        List.of(s.mu()), Arrays.asList(muDtype), null);
+    return new UpdateResult(r.updates(),
+        new ScaleByLionState(Numerics.safeIncrement(s.count()), r.stateTrees().get(0)));
   }
 
   @Override

@@ -2,10 +2,10 @@ package org.pytree4j.optim;
 
 import static org.pytree4j.optim.Hyperparam.DECAY;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.KeyPath;
 import org.pytree4j.optim.kernels.TraceOp;
 import org.pytree4j.optim.schedule.Schedule;
@@ -69,33 +69,9 @@ public final class Trace extends InjectableTransformation<Trace> {
 
   @Override
   UpdateResult apply(Object updates, OptState state, Object params, Map<String, ?> extraArgs) {
-    UpdateTrees.Flat u = UpdateTrees.flattenChecked(updates);
-    List<Object> traces = u.def.flattenUpTo(((TraceState) state).trace());
-    TraceOp op = new TraceOp(constant(DECAY), nesterov);
-    Object[] out = new Object[u.size()];
-    Object[] newTrace = new Object[u.size()];
-    for (int i = 0; i < out.length; i++) {
-      INDArray g = u.array(i);
-      if (g == null) {
-        continue;
-      }
-      INDArray t = (INDArray) traces.get(i);
-      if (LeafBuffers.allFloat32(g, t) && (accumulatorDtype == null || accumulatorDtype == DataType.FLOAT)) {
-        float[] gf = LeafBuffers.readFloats(g);
-        float[] tf = LeafBuffers.readFloats(t);
-        op.runFloat32(gf, new float[][] {tf}, null, 0, gf.length);
-        out[i] = LeafBuffers.writeFloats(gf, g.shape());
-        newTrace[i] = LeafBuffers.writeFloats(tf, g.shape());
-        continue;
-      }
-      double[] gd = LeafBuffers.read(g);
-      double[] td = LeafBuffers.read(t);
-      op.runFloat64(gd, new double[][] {td}, null, 0, gd.length);
-      DataType type = FloatTypes.promote(g.dataType(), t.dataType());
-      out[i] = LeafBuffers.write(gd, g.shape(), type);
-      newTrace[i] = LeafBuffers.write(td, g.shape(), accumulatorDtype != null ? accumulatorDtype : type);
-    }
-    return new UpdateResult(u.unflatten(out), new TraceState(u.unflatten(newTrace)));
+    ElementwiseLeaves.Result r = ElementwiseLeaves.run(new TraceOp(constant(DECAY), nesterov), updates,
+        List.of(((TraceState) state).trace()), Arrays.asList(accumulatorDtype), null);
+    return new UpdateResult(r.updates(), new TraceState(r.stateTrees().get(0)));
   }
 
   @Override
