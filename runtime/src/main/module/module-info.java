@@ -18,9 +18,11 @@ module org.pytree4j.runtime {
   exports org.pytree4j;
   exports org.pytree4j.checkpoint;
   exports org.pytree4j.grad;
+  exports org.pytree4j.nn;
   exports org.pytree4j.optim;
   exports org.pytree4j.optim.schedule;
   exports org.pytree4j.parallel;
+  exports org.pytree4j.random;
   exports org.pytree4j.serialization;
   exports org.pytree4j.train;
 }

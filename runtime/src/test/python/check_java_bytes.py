@@ -92,6 +92,7 @@ def check_state(state):
     check_array("['arrays']['i32']", arrays["i32"], "int32", [-(2 ** 31), 7])
     check_array("['arrays']['i64']", arrays["i64"], "int64", [-(2 ** 63), 2 ** 63 - 1])
     check_array("['arrays']['i8']", arrays["i8"], "int8", [-128, 127])
+    check_array("['arrays']['key']", arrays["key"], "uint32", [2 ** 32 - 1, 42])
     check_array("['arrays']['rank0']", arrays["rank0"], "float32", np.array(2.5))
     check_array("['arrays']['u8']", arrays["u8"], "uint8", [0, 255])
 

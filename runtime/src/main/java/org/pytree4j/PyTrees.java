@@ -83,6 +83,25 @@ public final class PyTrees {
     return DEFAULT.structure(tree);
   }
 
+  /**
+   * A copy of {@code tree} with the subtree at {@code path} replaced by {@code value}, for maps, lists
+   * and records alike: the nodes along the path are rebuilt (as {@link #unflatten} rebuilds them: maps
+   * as sorted immutable maps, records through their companions), everything else is shared, and
+   * {@code tree} is unchanged. Flax's {@code cursor(tree)['params']['dense']['kernel'].set(value)}.
+   *
+   * <pre>{@code
+   * Map<String, Object> params2 = PyTrees.replaceAt(params, KeyPath.root().dict("dense").dict("kernel"), kernel);
+   * TrainState<Mlp> state2 = PyTrees.replaceAt(state, KeyPath.root().attr("params").attr("hidden").attr("bias"), bias);
+   * }</pre>
+   *
+   * @throws TreeMismatchException if the path leaves the tree (naming where, and the children there)
+   * @throws InvalidTreeException if a record cannot hold {@code value} (naming the key path)
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> T replaceAt(T tree, KeyPath path, Object value) {
+    return (T) ReplaceAt.replace(tree, path, value);
+  }
+
   /** {@code jax.tree.map(f, tree)}. Give the lambda's parameter a type to receive typed leaves. */
   public static <L, T> T map(Function<? super L, ?> f, T tree) {
     return DEFAULT.map(f, tree);

@@ -12,6 +12,9 @@ import org.pytree4j.processor.RandomTypes.Type;
 
 /** Writes what {@link RandomRecords} generates as Java sources, keeping count of lines. */
 final class RandomSources {
+  private static final java.util.Set<String> PRIMITIVES =
+      java.util.Set.of("int", "long", "double", "float", "boolean", "char", "short", "byte");
+
   private RandomSources() {}
 
   /** A source file, and the records it declares. */
@@ -265,6 +268,10 @@ final class RandomSources {
           + "\");");
       out.line("      expect(r.replace(u -> u." + c.name() + "(v" + i + ")).equals(w" + i + "), \"replace "
           + c.name() + "\");");
+      if (!PRIMITIVES.contains(c.type().concrete())) {
+        String updater = Naming.updaterName(c.name());
+        out.line("      expect(r." + updater + "(old$ -> v" + i + ").equals(w" + i + "), \"" + updater + "\");");
+      }
     }
     out.line("    } catch (java.lang.RuntimeException | java.lang.AssertionError e) {");
     out.line("      failures.add(\"" + spec.toString().replace("\"", "\\\"") + ": \" + e);");

@@ -3,6 +3,7 @@ package test.nn;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.pytree4j.Flattened;
 import org.pytree4j.FlattenedWithPath;
@@ -88,6 +89,30 @@ final class BoxPyTree {
      */
     default Box<T, N> withUnit(N unit) {
       return new Box<T, N>(value(), scales(), unit);
+    }
+
+    /**
+     * A copy with {@code value} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateValue(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Box<T, N> updateValue(UnaryOperator<T> update) {
+      return withValue(update.apply(value()));
+    }
+
+    /**
+     * A copy with {@code scales} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateScales(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Box<T, N> updateScales(UnaryOperator<Map<String, N>> update) {
+      return withScales(update.apply(scales()));
+    }
+
+    /**
+     * A copy with {@code unit} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateUnit(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Box<T, N> updateUnit(UnaryOperator<N> update) {
+      return withUnit(update.apply(unit()));
     }
 
     /**

@@ -2,6 +2,7 @@ package test.nn;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.Flattened;
@@ -78,6 +79,22 @@ public final class DensePyTree {
      */
     default Dense withBias(INDArray bias) {
       return new Dense(kernel(), bias);
+    }
+
+    /**
+     * A copy with {@code kernel} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateKernel(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Dense updateKernel(UnaryOperator<INDArray> update) {
+      return withKernel(update.apply(kernel()));
+    }
+
+    /**
+     * A copy with {@code bias} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateBias(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Dense updateBias(UnaryOperator<INDArray> update) {
+      return withBias(update.apply(bias()));
     }
 
     /**

@@ -2,6 +2,7 @@ package test.nn;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.pytree4j.Flattened;
 import org.pytree4j.FlattenedWithPath;
@@ -86,6 +87,30 @@ public final class MlpPyTree {
      */
     default Mlp withActivation(String activation) {
       return new Mlp(hidden(), out(), activation);
+    }
+
+    /**
+     * A copy with {@code hidden} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateHidden(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Mlp updateHidden(UnaryOperator<Dense> update) {
+      return withHidden(update.apply(hidden()));
+    }
+
+    /**
+     * A copy with {@code out} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateOut(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Mlp updateOut(UnaryOperator<Dense> update) {
+      return withOut(update.apply(out()));
+    }
+
+    /**
+     * A copy with {@code activation} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateActivation(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Mlp updateActivation(UnaryOperator<String> update) {
+      return withActivation(update.apply(activation()));
     }
 
     /**

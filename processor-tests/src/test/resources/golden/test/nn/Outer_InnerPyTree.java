@@ -2,6 +2,7 @@ package test.nn;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.pytree4j.Flattened;
 import org.pytree4j.FlattenedWithPath;
@@ -77,6 +78,14 @@ public final class Outer_InnerPyTree {
      */
     default Outer.Inner withCount(int count) {
       return new Outer.Inner(values(), count);
+    }
+
+    /**
+     * A copy with {@code values} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateValues(x -> x.with..(..))}. This record is unchanged.
+     */
+    default Outer.Inner updateValues(UnaryOperator<List<Double>> update) {
+      return withValues(update.apply(values()));
     }
 
     /**

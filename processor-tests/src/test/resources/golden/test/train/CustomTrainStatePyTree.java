@@ -3,6 +3,7 @@ package test.train;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.Flattened;
@@ -127,6 +128,46 @@ public final class CustomTrainStatePyTree {
      */
     default CustomTrainState withBatchStats(Map<String, INDArray> batchStats) {
       return new CustomTrainState(step(), applyFn(), params(), tx(), optState(), batchStats);
+    }
+
+    /**
+     * A copy with {@code applyFn} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateApplyFn(x -> x.with..(..))}. This record is unchanged.
+     */
+    default CustomTrainState updateApplyFn(UnaryOperator<ApplyFn<Map<String, INDArray>>> update) {
+      return withApplyFn(update.apply(applyFn()));
+    }
+
+    /**
+     * A copy with {@code params} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateParams(x -> x.with..(..))}. This record is unchanged.
+     */
+    default CustomTrainState updateParams(UnaryOperator<Map<String, INDArray>> update) {
+      return withParams(update.apply(params()));
+    }
+
+    /**
+     * A copy with {@code tx} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateTx(x -> x.with..(..))}. This record is unchanged.
+     */
+    default CustomTrainState updateTx(UnaryOperator<GradientTransformation> update) {
+      return withTx(update.apply(tx()));
+    }
+
+    /**
+     * A copy with {@code optState} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateOptState(x -> x.with..(..))}. This record is unchanged.
+     */
+    default CustomTrainState updateOptState(UnaryOperator<OptState> update) {
+      return withOptState(update.apply(optState()));
+    }
+
+    /**
+     * A copy with {@code batchStats} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateBatchStats(x -> x.with..(..))}. This record is unchanged.
+     */
+    default CustomTrainState updateBatchStats(UnaryOperator<Map<String, INDArray>> update) {
+      return withBatchStats(update.apply(batchStats()));
     }
 
     /**

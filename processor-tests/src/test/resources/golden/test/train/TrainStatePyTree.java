@@ -2,6 +2,7 @@ package test.train;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.annotation.processing.Generated;
 import org.pytree4j.Flattened;
 import org.pytree4j.FlattenedWithPath;
@@ -116,6 +117,38 @@ public final class TrainStatePyTree {
      */
     default TrainState<P> withOptState(OptState optState) {
       return new TrainState<P>(step(), applyFn(), params(), tx(), optState);
+    }
+
+    /**
+     * A copy with {@code applyFn} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateApplyFn(x -> x.with..(..))}. This record is unchanged.
+     */
+    default TrainState<P> updateApplyFn(UnaryOperator<ApplyFn<P>> update) {
+      return withApplyFn(update.apply(applyFn()));
+    }
+
+    /**
+     * A copy with {@code params} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateParams(x -> x.with..(..))}. This record is unchanged.
+     */
+    default TrainState<P> updateParams(UnaryOperator<P> update) {
+      return withParams(update.apply(params()));
+    }
+
+    /**
+     * A copy with {@code tx} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateTx(x -> x.with..(..))}. This record is unchanged.
+     */
+    default TrainState<P> updateTx(UnaryOperator<GradientTransformation> update) {
+      return withTx(update.apply(tx()));
+    }
+
+    /**
+     * A copy with {@code optState} replaced by {@code update} applied to it, a nested replace:
+     * {@code updateOptState(x -> x.with..(..))}. This record is unchanged.
+     */
+    default TrainState<P> updateOptState(UnaryOperator<OptState> update) {
+      return withOptState(update.apply(optState()));
     }
 
     /**

@@ -31,6 +31,11 @@ record ComponentModel(
     return Naming.witherName(name);
   }
 
+  /** {@code kernel} -> {@code updateKernel}: the nested replace of {@code With}. */
+  String updaterName() {
+    return Naming.updaterName(name);
+  }
+
   boolean isPrimitive() {
     return type.getKind().isPrimitive();
   }

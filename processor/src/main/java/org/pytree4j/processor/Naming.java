@@ -35,6 +35,11 @@ final class Naming {
     return nestedSimpleNames.replace('.', '_') + "PyTree";
   }
 
+  /** {@code kernel} -> {@code updateKernel}. */
+  static String updaterName(String component) {
+    return "update" + Character.toUpperCase(component.charAt(0)) + component.substring(1);
+  }
+
   /** {@code kernel} -> {@code withKernel}. */
   static String witherName(String component) {
     return "with" + Character.toUpperCase(component.charAt(0)) + component.substring(1);

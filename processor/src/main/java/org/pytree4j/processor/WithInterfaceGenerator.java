@@ -1,5 +1,6 @@
 package org.pytree4j.processor;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
@@ -7,6 +8,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -31,6 +33,11 @@ final class WithInterfaceGenerator {
     }
     for (ComponentModel c : model.components()) {
       with.addMethod(wither(model, c));
+    }
+    for (ComponentModel c : model.components()) {
+      if (!c.isPrimitive()) {
+        with.addMethod(updater(model, c));
+      }
     }
     with.addMethod(toBuilder(model));
     with.addMethod(replace(model));
@@ -63,6 +70,22 @@ final class WithInterfaceGenerator {
         .returns(model.recordType())
         .addParameter(changed.typeName(), changed.name())
         .addStatement("return new $T($L)", model.recordType(), args.build())
+        .build();
+  }
+
+  /**
+   * {@code updateParams(p -> p.withHidden(..))}: a nested replace, the component replaced by a function of
+   * itself, so a deep field changes without rebuilding every level by hand.
+   */
+  private static MethodSpec updater(RecordModel model, ComponentModel changed) {
+    TypeName update = ParameterizedTypeName.get(ClassName.get(UnaryOperator.class), changed.typeName());
+    return MethodSpec.methodBuilder(changed.updaterName())
+        .addJavadoc("A copy with {@code $L} replaced by {@code update} applied to it, a nested replace:\n"
+            + "{@code $N(x -> x.with..(..))}. This record is unchanged.\n", changed.name(), changed.updaterName())
+        .addModifiers(Modifier.PUBLIC, Modifier.DEFAULT)
+        .returns(model.recordType())
+        .addParameter(update, "update")
+        .addStatement("return $N(update.apply($L))", changed.witherName(), changed.accessorCall())
         .build();
   }
 

@@ -1,5 +1,9 @@
 package org.pytree4j.grad;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pytree4j.train.ApplyFn;
+import org.pytree4j.train.Variables;
+
 /**
  * JAX's {@code jax.value_and_grad}, on ND4J's autodiff (SameDiff).
  *
@@ -53,5 +57,45 @@ public final class Grad {
    */
   public static <P, B> ValueAndGradFn<P, B> valueAndGrad(LossFn<P, B> lossFn, P exampleParams, B exampleBatch) {
     return GraphBuild.build(lossFn, exampleParams, exampleBatch);
+  }
+
+  /**
+   * {@code jax.grad(loss_fn)}: {@link #valueAndGrad}, returning the gradient only.
+   */
+  public static <P, B> GradFn<P, B> grad(LossFn<P, B> lossFn, P exampleParams, B exampleBatch) {
+    return new GradFn<>(GraphBuild.build(lossFn, exampleParams, exampleBatch));
+  }
+
+  /**
+   * {@code jax.value_and_grad(loss_fn, has_aux=True)} over Flax's variables: the loss function gets the
+   * variables ({@code {'params': ..., 'batch_stats': ...}}) and the batch, and returns the loss and an
+   * aux tree ({@link LossWithAux}); each call returns the loss, that tree and the gradient with respect to
+   * the params only, the batch statistics, the batch and the call's PRNG key passing through (JAX's
+   * {@code argnums=0}). See {@link AuxValueAndGradFn}.
+   *
+   * @param lossFn builds the scalar loss and the aux tree; it runs once, now
+   * @param exampleVariables params with floating-point INDArray leaves, and batch statistics with INDArray
+   *     leaves (or none: {@link Variables#of})
+   * @param exampleBatch a batch with INDArray leaves, batched along dimension 0
+   * @throws IllegalArgumentException if a leaf is of the wrong kind (naming its collection and key path),
+   *     an aux leaf is not a stand-in of {@link Graph#aux}, or the loss function misuses its {@link Graph}
+   */
+  public static <P, S, B, A> AuxValueAndGradFn<P, S, B, A> valueAndGradWithAux(AuxLossFn<P, S, B, A> lossFn,
+      Variables<P, S> exampleVariables, B exampleBatch) {
+    return GraphBuild.buildWithAux(lossFn, exampleVariables, exampleBatch);
+  }
+
+  /**
+   * A model's forward pass as Flax's {@code apply_fn}, built once from example variables (the params, or a
+   * {@link Variables} of params and batch statistics) and an example input (batched along dimension 0):
+   * {@code applyFn.apply(variables, x)}. Build the model in evaluation mode: BatchNorm reads the stored
+   * statistics and Dropout passes its input through, since a forward graph has no PRNG key and its
+   * variables are read-only ({@link Graph#update} and {@link Graph#bernoulli} throw).
+   *
+   * @throws IllegalArgumentException if a leaf of the variables is not an INDArray (naming its collection
+   *     and key path)
+   */
+  public static <V> ApplyFn<V> applyFn(ForwardFn<V> forward, V exampleVariables, INDArray exampleInput) {
+    return GraphBuild.buildForward(forward, exampleVariables, exampleInput);
   }
 }

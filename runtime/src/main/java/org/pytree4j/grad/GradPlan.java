@@ -18,17 +18,19 @@ final class GradPlan {
   private final PlanValue[] params;
   private final PlanValue[] placeholders;
   private final PlanValue loss;
+  private final PlanValue[] aux;
   private final GradTargets grads;
   private final int blasThreads;
   private final java.util.Map<String, PlanValue> values;
 
   GradPlan(List<PlanStep> steps, List<PlanValue> params, List<PlanValue> placeholders, PlanValue loss,
-      GradTargets grads, OpThreads threads, java.util.Map<String, PlanValue> values) {
+      List<PlanValue> aux, GradTargets grads, OpThreads threads, java.util.Map<String, PlanValue> values) {
     this.values = java.util.Map.copyOf(values);
     this.steps = steps.toArray(new PlanStep[0]);
     this.params = params.toArray(new PlanValue[0]);
     this.placeholders = placeholders.toArray(new PlanValue[0]);
     this.loss = loss;
+    this.aux = aux.toArray(new PlanValue[0]);
     this.grads = grads;
     int blas = 1;
     for (PlanStep step : steps) {
@@ -45,7 +47,7 @@ final class GradPlan {
    *
    * @return the loss array (owned by the plan: read it before the next call)
    */
-  INDArray run(List<INDArray> paramArrays, List<INDArray> batchArrays, INDArray[] gradArrays) {
+  INDArray run(List<INDArray> paramArrays, List<INDArray> placeholderArrays, INDArray[] gradArrays) {
     for (int i = 0; i < params.length; i++) {
       if (params[i] != null) {
         params[i].bind(paramArrays.get(i));
@@ -53,7 +55,7 @@ final class GradPlan {
     }
     for (int i = 0; i < placeholders.length; i++) {
       if (placeholders[i] != null) {
-        placeholders[i].bind(batchArrays.get(i));
+        placeholders[i].bind(placeholderArrays.get(i));
       }
     }
     grads.bindDirect(gradArrays);
@@ -70,6 +72,15 @@ final class GradPlan {
   /** The arrays of a donated gradient tree, ready to be written again (see {@link GradTargets#reuse}). */
   INDArray[] reuseGrads(INDArray[] donated) {
     return grads.reuse(donated);
+  }
+
+  /** The arrays of the aux outputs after the last run (owned by the plan: copy them before the next call). */
+  java.util.List<INDArray> auxArrays() {
+    java.util.List<INDArray> arrays = new java.util.ArrayList<>(aux.length);
+    for (PlanValue v : aux) {
+      arrays.add(v.array());
+    }
+    return arrays;
   }
 
   /** The loss array of the last run. */

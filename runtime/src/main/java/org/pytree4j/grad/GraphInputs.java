@@ -58,6 +58,27 @@ final class GraphInputs {
     return new GraphInputs("batch", flat.treeDef(), leaves);
   }
 
+  /**
+   * A variable collection that is not differentiated, such as Flax's {@code batch_stats}: INDArray leaves
+   * of fixed shape, each a placeholder named {@code name} + its key path ({@code batch_stats['bn'].mean}).
+   */
+  static GraphInputs collection(String name, Object example) {
+    var flat = PyTrees.flattenWithPath(example);
+    List<InputLeaf> leaves = new ArrayList<>();
+    for (LeafWithPath leaf : flat.leaves()) {
+      if (!(leaf.leaf() instanceof INDArray array)) {
+        throw new InvalidTreeException(leaf.path(), name + leaf.path().keystr()
+            + ": every leaf of the " + name + " collection must be an INDArray, but found " + leaf);
+      }
+      leaves.add(InputLeaf.fixedPlaceholder(name, leaf.path(), array));
+    }
+    return new GraphInputs(name, flat.treeDef(), leaves);
+  }
+
+  String argument() {
+    return argument;
+  }
+
   TreeDef treeDef() {
     return treeDef;
   }
@@ -110,8 +131,8 @@ final class GraphInputs {
   }
 
   private String mismatchPrefix() {
-    if (argument.equals("params")) {
-      return "params do not match the graph's params: ";
+    if (!argument.equals("batch")) {
+      return argument + " do not match the graph's " + argument + ": ";
     }
     List<String> names = new ArrayList<>(leaves.size());
     for (InputLeaf leaf : leaves) {

@@ -41,6 +41,19 @@ final class InputLeaf {
     return new InputLeaf(path, "batch" + path.keystr(), example.dataType(), shape, true);
   }
 
+  /**
+   * A placeholder of fixed shape, named {@code prefix} + its key path: a leaf of a variable collection
+   * such as {@code batch_stats['bn']['mean']}, which every array bound to it matches in data type and shape.
+   */
+  static InputLeaf fixedPlaceholder(String prefix, KeyPath path, INDArray example) {
+    return new InputLeaf(path, prefix + path.keystr(), example.dataType(), example.shape(), true);
+  }
+
+  /** A placeholder of the given name, data type and shape ({@link #ANY} for a free dimension). */
+  static InputLeaf named(String name, DataType dataType, long[] shape) {
+    return new InputLeaf(KeyPath.root(), name, dataType, shape.clone(), true);
+  }
+
   KeyPath path() {
     return path;
   }

@@ -65,8 +65,8 @@ final class PlanBuilder {
    * Runs {@code grad} (SameDiff's gradient function of {@code sd}) once on the given arrays and
    * returns the plan computing the loss and the gradient of every params leaf.
    */
-  static GradPlan build(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName,
-      List<INDArray> paramArrays, List<INDArray> batchArrays, OpThreads threads) {
+  static GradPlan build(SameDiff sd, GraphInputs params, List<String> placeholderNames, String lossName,
+      List<String> auxNames, List<INDArray> paramArrays, List<INDArray> placeholderArrays, OpThreads threads) {
     SameDiff grad = sd.getFunction("grad");
     PlanBuilder builder = new PlanBuilder(grad, threads);
     List<String> targets = new ArrayList<>();
@@ -79,22 +79,39 @@ final class PlanBuilder {
         targets.add(g.name());
       }
     }
-    List<PlanValue> paramValues = builder.inputs(params.leaves(), paramArrays);
-    List<PlanValue> placeholderValues = builder.inputs(batch.leaves(), batchArrays);
+    for (String name : auxNames) {
+      if (!targets.contains(name)) {
+        targets.add(name);
+      }
+    }
+    List<String> paramNames = new ArrayList<>();
+    for (InputLeaf leaf : params.leaves()) {
+      paramNames.add(leaf.name());
+    }
+    List<PlanValue> paramValues = builder.inputs(paramNames, paramArrays);
+    List<PlanValue> placeholderValues = builder.inputs(placeholderNames, placeholderArrays);
     builder.trace(targets);
+    List<PlanValue> auxValues = new ArrayList<>();
+    for (String name : auxNames) {
+      PlanValue v = builder.values.get(name);
+      if (v == null) {
+        throw new UnsupportedPlanException("aux output " + name + " is not in the gradient graph");
+      }
+      auxValues.add(v);
+    }
     List<PlanValue> gradValues = new ArrayList<>();
     for (String name : gradNames) {
       gradValues.add(name == null ? null : builder.values.get(name));
     }
     PlanValue loss = builder.values.get(lossName);
-    return new GradPlan(builder.steps, paramValues, placeholderValues, loss,
+    return new GradPlan(builder.steps, paramValues, placeholderValues, loss, auxValues,
         new GradTargets(gradValues, params.leaves()), threads, builder.values);
   }
 
-  private List<PlanValue> inputs(List<InputLeaf> leaves, List<INDArray> arrays) {
+  private List<PlanValue> inputs(List<String> names, List<INDArray> arrays) {
     List<PlanValue> list = new ArrayList<>();
-    for (int i = 0; i < leaves.size(); i++) {
-      String name = leaves.get(i).name();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
       if (!graph.hasVariable(name)) {
         list.add(null);   // a leaf the graph never uses
         continue;

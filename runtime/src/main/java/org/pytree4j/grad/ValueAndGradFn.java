@@ -1,18 +1,11 @@
 package org.pytree4j.grad;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.pytree4j.InvalidTreeException;
 import org.pytree4j.TreeMismatchException;
 import org.pytree4j.train.ApplyFn;
@@ -56,29 +49,13 @@ import org.pytree4j.train.ApplyFn;
  * @param <B> the batch tree type
  */
 public final class ValueAndGradFn<P, B> {
-  private final SameDiff sd;
-  private final GraphInputs params;
-  private final GraphInputs batch;
-  private final List<SDVariable> paramVariables;
-  private final List<String> paramNames;
-  private final String lossName;
+  private final GradEngine engine;
   private final List<String> outputs;
   private final Map<String, ApplyFn<P>> applyFns = new HashMap<>();
-  private final GradPlans plans = new GradPlans();
-  private INDArray[] lastGrads;
 
-  ValueAndGradFn(SameDiff sd, GraphInputs params, GraphInputs batch, String lossName, List<String> outputs) {
-    this.sd = sd;
-    this.params = params;
-    this.batch = batch;
-    this.lossName = lossName;
+  ValueAndGradFn(GradEngine engine, List<String> outputs) {
+    this.engine = engine;
     this.outputs = List.copyOf(outputs);
-    this.paramVariables = new ArrayList<>();
-    this.paramNames = new ArrayList<>();
-    for (InputLeaf leaf : params.leaves()) {
-      paramVariables.add(sd.getVariable(leaf.name()));
-      paramNames.add(leaf.name());
-    }
   }
 
   /**
@@ -115,107 +92,14 @@ public final class ValueAndGradFn<P, B> {
    *     does not have the params' structure
    */
   public synchronized LossAndGrads<P> applyDonating(P params, B batch, P grads) {
-    List<Object> donated;
-    try {
-      donated = this.params.treeDef().flattenUpTo(grads);
-    } catch (TreeMismatchException e) {
-      throw new TreeMismatchException(e.path(), "donated grads do not match the params: " + e.getMessage());
-    }
-    return compute(params, batch, donated);
+    return compute(params, batch, Donation.flatten(engine.params(), grads));
   }
 
   private LossAndGrads<P> compute(P params, B batch, List<Object> donated) {
-    List<INDArray> paramArrays = this.params.check(params);
-    List<INDArray> batchArrays = this.batch.check(batch);
-    bind(paramArrays);
-    GradPlan plan = plans.isEmpty() ? null : plan(paramArrays, batchArrays);
-    if (plan == null) {
-      return interpret(paramArrays, batchArrays);
-    }
-    INDArray[] grads = donated != null && isLastGrads(donated) ? plan.reuseGrads(lastGrads) : plan.allocateGrads();
-    lastGrads = null;   // while computing: a failure must not leave them donatable
-    INDArray loss = plan.run(paramArrays, batchArrays, grads);
-    lastGrads = grads;
-    return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(Arrays.asList(grads)));
-  }
-
-  private boolean isLastGrads(List<Object> donated) {
-    if (lastGrads == null || donated.size() != lastGrads.length) {
-      return false;
-    }
-    for (int i = 0; i < lastGrads.length; i++) {
-      if (donated.get(i) != lastGrads[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The plan for this batch size, traced on first use; null if the graph needs SameDiff's interpreter. */
-  private GradPlan plan(List<INDArray> paramArrays, List<INDArray> batchArrays) {
-    long batchSize = -1;
-    for (int i = 0; i < batchArrays.size(); i++) {
-      if (this.batch.leaves().get(i).batched()) {
-        batchSize = batchArrays.get(i).size(0);
-        break;
-      }
-    }
-    GradPlan plan = plans.get(batchSize);
-    if (plan != null) {
-      return plan;
-    }
-    Map<String, INDArray> feed = feed(batchArrays);
-    try {
-      plan = PlanBuilder.build(sd, this.params, this.batch, lossName, paramArrays, batchArrays, OpThreads.fromProperty());
-    } catch (UnsupportedPlanException e) {
-      plans.disable();
-      return null;
-    } catch (RuntimeException e) {
-      failedBackward(feed, e);
-      throw e;
-    }
-    checkScalar(plan.loss(), null);
-    plans.put(batchSize, plan);
-    return plan;
-  }
-
-  /** SameDiff's own interpreter: for graphs a plan cannot run, and with {@code -Dpytree4j.grad.plan=false}. */
-  private LossAndGrads<P> interpret(List<INDArray> paramArrays, List<INDArray> batchArrays) {
-    Map<String, INDArray> feed = feed(batchArrays);
-    OutAndGrad result;
-    try {
-      result = sd.calculateGradientsAndOutputs(feed, List.of(lossName), paramNames);
-    } catch (RuntimeException e) {
-      failedBackward(feed, e);
-      throw e;
-    }
-    INDArray loss = result.getOutputs().get(lossName);
-    checkScalar(loss, null);
-    Set<INDArray> bound = boundArrays(paramArrays, batchArrays);
-    List<INDArray> grads = new ArrayList<>(paramNames.size());
-    for (int i = 0; i < paramNames.size(); i++) {
-      INDArray grad = result.getGradients().get(paramNames.get(i));
-      InputLeaf leaf = this.params.leaves().get(i);
-      if (grad == null) {
-        grad = Nd4j.zeros(leaf.dataType(), leaf.shape());   // the loss does not depend on this param
-      } else if (!bound.add(grad)) {
-        grad = grad.dup();   // SameDiff may hand out one array for two gradients, or an input array
-      }
-      grads.add(grad);
-    }
-    return new LossAndGrads<>(loss.getDouble(0), this.params.treeDef().unflatten(grads));
-  }
-
-  /** SameDiff's backward pass fails deep inside on a non-scalar loss: say so instead. */
-  private void failedBackward(Map<String, INDArray> feed, RuntimeException e) {
-    INDArray loss;
-    try {
-      loss = sd.output(feed, lossName).get(lossName);
-    } catch (RuntimeException forward) {
-      e.addSuppressed(forward);
-      throw e;
-    }
-    checkScalar(loss, e);
+    List<INDArray> paramArrays = engine.params().check(params);
+    List<INDArray> batchArrays = engine.batch().check(batch);
+    GradEngine.Result result = engine.compute(paramArrays, batchArrays, List.of(), null, donated);
+    return new LossAndGrads<>(result.loss(), engine.params().treeDef().unflatten(result.grads()));
   }
 
   /**
@@ -242,32 +126,23 @@ public final class ValueAndGradFn<P, B> {
 
   /** The SameDiff instance behind this function, built once (for {@code summary()} and debugging). */
   public SameDiff sameDiff() {
-    return sd;
+    return engine.sameDiff();
   }
 
   /** The loss variable's name (for tests comparing with SameDiff). */
   String lossName() {
-    return lossName;
+    return engine.lossName();
   }
 
   /** The plan the last call of this batch size ran, or null if calls run on SameDiff's interpreter. */
   synchronized GradPlan planFor(long batchSize) {
-    return plans.isEmpty() ? null : plans.get(batchSize);
+    return engine.planFor(batchSize);
   }
 
   synchronized INDArray forward(P params, InputLeaf input, INDArray x, String output) {
-    List<INDArray> paramArrays = this.params.check(params);
+    List<INDArray> paramArrays = engine.params().check(params);
     INDArray in = input.check(x);
-    bind(paramArrays);
-    INDArray out = sd.output(Map.of(input.name(), in), output).get(output);
-    return boundArrays(paramArrays, List.of(in)).contains(out) ? out.dup() : out;
-  }
-
-  private void checkScalar(INDArray loss, RuntimeException cause) {
-    if (loss.length() != 1) {
-      throw new IllegalStateException("the loss must be a scalar, but the loss function returned " + lossName
-          + " of shape " + Arrays.toString(loss.shape()) + "; reduce it, e.g. with .mean()", cause);
-    }
+    return engine.forward(paramArrays, input, in, output);
   }
 
   private InputLeaf inputOf(String output) {
@@ -275,13 +150,13 @@ public final class ValueAndGradFn<P, B> {
       throw new IllegalArgumentException("the graph has no output named '" + output + "'; the loss function"
           + " named " + outputs + " with g.output(name, value)");
     }
-    Set<String> placeholders = PlaceholderDeps.of(sd, output);
+    Set<String> placeholders = PlaceholderDeps.of(engine.sameDiff(), output);
     if (placeholders.size() != 1) {
       throw new IllegalArgumentException("output '" + output + "' depends on the placeholders " + placeholders
           + ", but an ApplyFn feeds its input to exactly one");
     }
     String name = placeholders.iterator().next();
-    for (InputLeaf leaf : batch.leaves()) {
+    for (InputLeaf leaf : engine.batch().leaves()) {
       if (leaf.name().equals(name)) {
         return leaf;
       }
@@ -289,30 +164,9 @@ public final class ValueAndGradFn<P, B> {
     throw new IllegalStateException("placeholder " + name + " is not a leaf of the batch");
   }
 
-  private void bind(List<INDArray> paramArrays) {
-    for (int i = 0; i < paramArrays.size(); i++) {
-      sd.associateArrayWithVariable(paramArrays.get(i), paramVariables.get(i));
-    }
-  }
-
-  private Map<String, INDArray> feed(List<INDArray> batchArrays) {
-    Map<String, INDArray> feed = new HashMap<>();
-    for (int i = 0; i < batchArrays.size(); i++) {
-      feed.put(batch.leaves().get(i).name(), batchArrays.get(i));
-    }
-    return feed;
-  }
-
-  private static Set<INDArray> boundArrays(List<INDArray> paramArrays, List<INDArray> batchArrays) {
-    Set<INDArray> bound = Collections.newSetFromMap(new IdentityHashMap<>());
-    bound.addAll(paramArrays);
-    bound.addAll(batchArrays);
-    return bound;
-  }
-
   @Override
   public String toString() {
-    return "ValueAndGradFn(params=" + params.treeDef() + ", batch=" + batch.treeDef() + ", loss=" + lossName
-        + ", outputs=" + outputs + ")";
+    return "ValueAndGradFn(params=" + engine.params().treeDef() + ", batch=" + engine.batch().treeDef() + ", loss="
+        + engine.lossName() + ", outputs=" + outputs + ")";
   }
 }

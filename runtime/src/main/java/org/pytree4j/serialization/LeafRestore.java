@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pytree4j.InvalidTreeException;
 import org.pytree4j.KeyPath;
+import org.pytree4j.random.PRNGKey;
 
 /**
  * Turns one state-dict value into a leaf of the target leaf's Java type. Flax returns the saved
@@ -32,6 +33,9 @@ final class LeafRestore {
     }
     if (target instanceof INDArray array) {
       return array(array, value, path);
+    }
+    if (target instanceof PRNGKey) {
+      return key(value, path);
     }
     if (target instanceof Double || target instanceof Float) {
       Scalar s = scalar(value);
@@ -72,6 +76,19 @@ final class LeafRestore {
       return value;
     }
     throw wrongType(target, value, path, "a " + target.getClass().getSimpleName());
+  }
+
+  /** A key from JAX's raw key data: an integer array of shape [2] holding uint32 values. */
+  private static PRNGKey key(Object value, KeyPath path) {
+    if (value instanceof INDArray data && data.rank() == 1 && data.length() == 2 && data.dataType().isIntType()) {
+      try {
+        return PRNGKey.fromData(data);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidTreeException(path, "cannot restore " + path.describe() + ": " + e.getMessage());
+      }
+    }
+    throw new InvalidTreeException(path, "cannot restore " + path.describe() + ": the target leaf is a PRNG key,"
+        + " so the state needs its key data, a uint32[2] array, found " + Values.describe(value));
   }
 
   private static Object integer(Object target, Object value, KeyPath path) {

@@ -15,6 +15,7 @@ import org.pytree4j.NodeType;
 import org.pytree4j.PyTrees;
 import org.pytree4j.TreeDef;
 import org.pytree4j.TreeMismatchException;
+import org.pytree4j.random.PRNGKey;
 
 /**
  * Flax's {@code to_state_dict} / {@code from_state_dict}, driven by the tree's {@link TreeDef}: every
@@ -37,7 +38,7 @@ final class StateDicts {
 
   private static Object build(TreeDef def, Object x, KeyPath path) {
     return switch (def.kind()) {
-      case LEAF -> x;
+      case LEAF -> x instanceof PRNGKey key ? key.toArray() : x;   // JAX's raw key data, uint32[2]
       case NONE -> null;
       case DICT -> {
         Map<?, ?> map = (Map<?, ?>) x;

@@ -39,6 +39,25 @@ class ValueAndGradTest {
     assertTreesClose(centralDifferences(p -> Reference.mlpLoss(p, batch), params, EPS), out.grads(), TOL);
   }
 
+  /** {@code jax.grad}: the gradients alone, the bits valueAndGrad computes, and finite differences. */
+  @Test
+  void gradReturnsTheGradientsOnly() {
+    Random rng = new Random(4);
+    Mlp params = MlpModel.params(rng, DataType.DOUBLE);
+    Batch batch = MlpModel.batch(rng, DataType.DOUBLE, 6);
+    GradFn<Mlp, Batch> grad = Grad.grad(MlpModel.LOSS, params, batch);
+    ValueAndGradFn<Mlp, Batch> reference = Grad.valueAndGrad(MlpModel.LOSS, params, batch);
+
+    Mlp grads = grad.apply(params, batch);
+
+    assertSame(Mlp.class, grads.getClass());
+    assertTreesClose(reference.apply(params, batch).grads(), grads, 0);
+    assertTreesClose(centralDifferences(p -> Reference.mlpLoss(p, batch), params, EPS), grads, TOL);
+    Mlp donated = grad.applyDonating(params, batch, grads);
+    assertSame(grads.hidden().kernel(), donated.hidden().kernel(), "the donated arrays are written over");
+    assertTreesClose(reference.apply(params, batch).grads(), donated, 0);
+  }
+
   /**
    * Float32 gradients come in arrays the optimizer's engine laid out, which a fused step reads fastest;
    * each call's are new (the previous call's keep their values), donated ones are written over.

@@ -85,6 +85,7 @@ class PythonInteropTest {
     arrays.put("i32", Nd4j.create(new int[] {Integer.MIN_VALUE, 7}, new long[] {2}, DataType.INT));
     arrays.put("i64", Nd4j.create(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, new long[] {2}, DataType.LONG));
     arrays.put("i8", Nd4j.create(new long[] {-128, 127}, new long[] {2}, DataType.BYTE));
+    arrays.put("key", org.pytree4j.random.PRNGKey.fromData(0xFFFFFFFFL, 42));   // a leaf written as JAX's uint32[2] key data
     arrays.put("rank0", Nd4j.scalar(DataType.FLOAT, 2.5f));
     arrays.put("u8", Nd4j.create(new long[] {0, 255}, new long[] {2}, DataType.UBYTE));
 

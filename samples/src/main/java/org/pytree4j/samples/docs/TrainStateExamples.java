@@ -11,7 +11,9 @@ import static org.pytree4j.optim.schedule.Schedules.warmupCosineDecay;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pytree4j.Field;
+import org.pytree4j.KeyPath;
 import org.pytree4j.PyTreeNode;
+import org.pytree4j.PyTrees;
 import org.pytree4j.optim.GradientTransformation;
 import org.pytree4j.optim.InjectHyperparamsState;
 import org.pytree4j.optim.OptState;
@@ -58,6 +60,20 @@ final class TrainStateExamples {
     TrainState<Params> a = state.replace(b -> b.params(newParams).step(0));
     TrainState<Params> c = state.withParams(newParams);
     return a;
+  }
+
+  /** A record of records, for the nested replace. */
+  @PyTreeNode
+  record Hidden(INDArray kernel, INDArray bias) implements TrainStateExamples_HiddenPyTree.With {}
+
+  @PyTreeNode
+  record Layers(Hidden hidden, Hidden out) implements TrainStateExamples_LayersPyTree.With {}
+
+  static TrainState<Layers> nestedReplace(TrainState<Layers> state, INDArray k) {
+    TrainState<Layers> typed = state.updateParams(p -> p.updateHidden(h -> h.withKernel(k)));
+    Map<String, Object> params = Map.of("dense", Map.of("kernel", k, "bias", k));
+    Map<String, Object> byPath = PyTrees.replaceAt(params, KeyPath.root().dict("dense").dict("kernel"), k);
+    return typed;
   }
 
   static CustomTrainState custom(ApplyFn<Params> applyFn, Params params, Params grads,
