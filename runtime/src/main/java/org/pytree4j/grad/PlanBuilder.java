@@ -441,6 +441,23 @@ final class PlanBuilder {
     return v;
   }
 
+  /**
+   * Makes {@code step} also write the column sums of its output into {@code out}, the value named
+   * {@code outputName} ({@link KernelStep.TanhBackward#alsoColumnSums}), and runs it again now (the
+   * trace); null if the step cannot.
+   */
+  PlanValue addColumnSums(KernelStep.TanhBackward step, String outputName, INDArray out) {
+    PlanValue v = new PlanValue(outputName, out);
+    if (!step.alsoColumnSums(v)) {
+      return null;
+    }
+    values.put(outputName, v);
+    step.run();
+    v.producedBy(step);
+    varying.add(v);
+    return v;
+  }
+
   /** Elements written, or multiply-adds for a matrix product: what decides an op's thread count. */
   static long work(Object op, INDArray[] in, INDArray[] out) {
     long written = 0;
