@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The end-to-end training step side by side: pytree4j ({@code valueAndGrad} + {@code applyGradients},
- * donating each step's gradients to the next, and with new gradients every step), the same step on
+ * donating each step's gradients to the next; also donating the state, {@code applyGradientsDonating};
+ * and with new gradients every step), the same step on
  * SameDiff's interpreter, pytree4j's gradient call alone, the gemm floor, and PyTorch
  * eager ({@code src/main/python/torch_step.py}, Debian's {@code python3-torch}), for the tiny 2-32-2 and
  * the medium 784-512-512-10 tanh MLP, batch 128, float32, clip + AdamW.
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
  * Writes {@code end-to-end.md} (the table, machine and load) into the output directory and prints it.
  */
 public final class EndToEnd {
-  private static final List<String> SYSTEMS = List.of("pytorch", "pytree4j", "pytree4j-fresh-grads", "pytree4j-interpreter",
+  private static final List<String> SYSTEMS = List.of("pytorch", "pytree4j", "pytree4j-donated", "pytree4j-fresh-grads", "pytree4j-interpreter",
       "pytree4j-grad", "gemm-floor", "dl4j");
   private static final List<String> COLUMNS = List.of("1t", "2t");
   private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.eE+-]+|NaN)");
@@ -153,14 +154,15 @@ public final class EndToEnd {
       sb.append('\n');
     }
     sb.append("\n## Against the gemm floor, steady state and spread\n\n");
-    sb.append("| model | threads | pytree4j step / floor | gradient call / floor | pytree4j steps 101-200 / steady | "
+    sb.append("| model | threads | pytree4j step / floor | donated step / floor | gradient call / floor | pytree4j steps 101-200 / steady | "
         + "pytree4j p75/p25 (worst run) | pytree4j run-to-run max/min | PyTorch p75/p25 (worst run) |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String model : models) {
       for (String column : COLUMNS) {
         List<Run> p = runs.get(key(model, column, "pytree4j"));
         double floor = median(runs.get(key(model, column, "gemm-floor")), Run::steady);
         double step = median(p, Run::steady);
+        double donated = median(runs.get(key(model, column, "pytree4j-donated")), Run::steady);
         double grad = median(runs.get(key(model, column, "pytree4j-grad")), Run::steady);
         double early = median(p, Run::early);
         double spread = p.stream().mapToDouble(r -> r.p75 / r.p25).max().orElse(Double.NaN);
@@ -168,8 +170,8 @@ public final class EndToEnd {
             / p.stream().mapToDouble(Run::steady).min().orElse(Double.NaN);
         double torchSpread = runs.get(key(model, column, "pytorch")).stream().mapToDouble(r -> r.p75 / r.p25).max()
             .orElse(Double.NaN);
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", model, column,
-            step / floor, grad / floor, early / step, spread, runToRun, torchSpread));
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", model, column,
+            step / floor, donated / floor, grad / floor, early / step, spread, runToRun, torchSpread));
       }
     }
     sb.append("\nFirst loss of each system (all start from the same weights and batch):");

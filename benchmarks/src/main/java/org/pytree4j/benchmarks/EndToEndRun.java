@@ -21,6 +21,7 @@ public final class EndToEndRun {
     TrainingStep step = switch (system) {
       case "pytree4j" -> new Pytree4jStep(task, false);
       case "pytree4j-fresh-grads" -> new Pytree4jStep(task, true);
+      case "pytree4j-donated" -> new Pytree4jStep(task, false, true);
       case "pytree4j-grad" -> new Pytree4jStep(task, false).gradientsOnly();
       case "pytree4j-interpreter" -> {
         System.setProperty("pytree4j.grad.plan", "false");   // the same step on SameDiff's interpreter

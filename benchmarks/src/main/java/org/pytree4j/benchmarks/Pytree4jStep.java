@@ -21,7 +21,8 @@ import org.pytree4j.train.TrainStatePyTree;
  * pytree4j's step as a user writes it: {@code valueAndGrad} on the loss graph, then
  * {@code state.applyGradients(grads)} with {@code chain(clipByGlobalNorm(1), adamw(1e-3, 1e-4))}; each
  * step donates the previous step's gradients ({@code applyDonating}), or with {@code freshGradients}
- * gets new ones ({@code apply}).
+ * gets new ones ({@code apply}); with {@code donateState} it also donates the state
+ * ({@code applyGradientsDonating}: params and moments updated in place, as PyTorch's optimizer does).
  */
 final class Pytree4jStep implements TrainingStep {
   @PyTreeNode
@@ -40,11 +41,17 @@ final class Pytree4jStep implements TrainingStep {
   private final ValueAndGradFn<Mlp, Batch> lossAndGrad;
   private final Batch batch;
   private final boolean freshGradients;
+  private final boolean donateState;
   private TrainState<Mlp> state;
   private LossAndGrads<Mlp> last;
 
   Pytree4jStep(MlpTask task, boolean freshGradients) {
+    this(task, freshGradients, false);
+  }
+
+  Pytree4jStep(MlpTask task, boolean freshGradients, boolean donateState) {
     this.freshGradients = freshGradients;
+    this.donateState = donateState;
     List<float[]> weights = task.initialWeights();
     List<Dense> layers = new ArrayList<>();
     for (int l = 0; l < task.layers(); l++) {
@@ -80,7 +87,7 @@ final class Pytree4jStep implements TrainingStep {
     LossAndGrads<Mlp> out = last == null || freshGradients
         ? lossAndGrad.apply(state.params(), batch)
         : lossAndGrad.applyDonating(state.params(), batch, last.grads());
-    state = state.applyGradients(out.grads());
+    state = donateState ? state.applyGradientsDonating(out.grads()) : state.applyGradients(out.grads());
     last = out;
     return out.loss();
   }

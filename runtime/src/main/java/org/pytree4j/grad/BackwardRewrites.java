@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       of the input batch): the one {@code matmul} libnd4j's op runs for it;
  *   <li>{@code add_bp} of a bias add: the gradient of the unbroadcast side is the incoming gradient itself
  *       (no copy), the bias gradient its column sums ({@link KernelStep#columnSum}, summed in libnd4j's
- *       order);
+ *       order), in the pass of {@code tanh_bp} when that computes the incoming gradient;
  *   <li>{@code multiply_bp} of same-shape arrays: only the products that are read (the labels' gradient
  *       of a cross-entropy never is);
  *   <li>{@code tanh_bp}: libnd4j recomputes {@code th = tanh(x)} and returns {@code g * (1 - th * th)};
@@ -101,6 +101,10 @@ final class BackwardRewrites {
         plan.alias(outputs.get(1), gradient);
       } else if (KernelStep.fits(g, y)) {
         PlanValue gv = plan.value(inputs.get(2));
+        if (gv.producer() instanceof KernelStep.TanhBackward tanh && tanh.output() == gv
+            && plan.addColumnSums(tanh, outputs.get(1), Nd4j.createUninitialized(g.dataType(), y.shape(), 'c')) != null) {
+          return true;   // the bias of a layer before a tanh: its column sums come from tanh_bp's pass
+        }
         plan.addKernel(out -> KernelStep.columnSum(outputs.get(1) + "/colsum", gv, out), List.of(inputs.get(2)),
             outputs.get(1), Nd4j.createUninitialized(g.dataType(), y.shape(), 'c'));
       } else {

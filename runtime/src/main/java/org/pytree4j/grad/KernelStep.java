@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       over i in order as libnd4j's reduction along dimension 0 does; row by row, so the inner loop runs
  *       over contiguous memory (libnd4j walks each strided column: 10 to 20 times slower here);
  *   <li>{@link #tanhBackward}: {@code tanh_bp}'s {@code g * (1 - th * th)} from the forward pass's
- *       {@code th} in one pass (three elementwise ops otherwise).
+ *       {@code th} in one pass (three elementwise ops otherwise), and in the same pass, where the layer
+ *       has a bias, that bias's gradient (the column sums of the result, as {@link #columnSum} sums).
  * </ul>
  *
  * Arrays are read from their {@link PlanValue}s at every run (gradients are rebound per call); all are
@@ -76,52 +77,142 @@ abstract class KernelStep extends PlanStep {
     };
   }
 
-  /** {@code out = g * (1 - th * th)}, elementwise. */
-  static KernelStep tanhBackward(String name, PlanValue th, PlanValue g, PlanValue out) {
-    return new KernelStep(name) {
-      private static final int BLOCK = 2048;
-      private final Buffers buffers = new Buffers(3);
+  /** {@code out = g * (1 - th * th)}, elementwise; see {@link TanhBackward#alsoColumnSums}. */
+  static TanhBackward tanhBackward(String name, PlanValue th, PlanValue g, PlanValue out) {
+    return new TanhBackward(name, th, g, out);
+  }
 
-      @Override
-      void run() {
-        INDArray thArray = th.array();
-        INDArray gArray = g.array();
-        INDArray outArray = out.array();
-        int n = (int) thArray.length();
-        int block = Math.min(BLOCK, n);
-        if (thArray.dataType() == DataType.FLOAT) {
-          FloatBuffer t = buffers.floats(0, thArray);
-          FloatBuffer d = buffers.floats(1, gArray);
-          FloatBuffer o = buffers.floats(2, outArray);
-          float[] tb = buffers.floatScratch(0, block);
-          float[] db = buffers.floatScratch(1, block);
-          for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            t.get((int) thArray.offset() + start, tb, 0, len);
-            d.get((int) gArray.offset() + start, db, 0, len);
-            for (int k = 0; k < len; k++) {
-              db[k] = db[k] * (1.0f - tb[k] * tb[k]);
-            }
-            o.put((int) outArray.offset() + start, db, 0, len);
+  /**
+   * {@code tanh_bp}'s {@code out = g * (1 - th * th)}, and, when {@link #alsoColumnSums} gave it a
+   * second output, the column sums of {@code out} ({@link #columnSum}'s, in its order): a bias add
+   * before the tanh takes its gradient as the column sums of this one's, which then need no pass of
+   * their own.
+   */
+  static final class TanhBackward extends KernelStep {
+    private static final int BLOCK = 2048;
+    private final PlanValue th;
+    private final PlanValue g;
+    private final PlanValue out;
+    private PlanValue sums;
+    private final Buffers buffers = new Buffers(4);
+
+    private TanhBackward(String name, PlanValue th, PlanValue g, PlanValue out) {
+      super(name);
+      this.th = th;
+      this.g = g;
+      this.out = out;
+    }
+
+    /** The value this step writes ({@code g * (1 - th * th)}). */
+    PlanValue output() {
+      return out;
+    }
+
+    /**
+     * Makes this step also write the column sums of its output, of shape {@code [rows, cols]}, into
+     * {@code sums}; false if it already does, or its output is not a matrix.
+     */
+    boolean alsoColumnSums(PlanValue sums) {
+      if (this.sums != null || out.array().rank() != 2) {
+        return false;
+      }
+      this.sums = sums;
+      return true;
+    }
+
+    @Override
+    void run() {
+      if (sums != null) {
+        runWithSums();
+        return;
+      }
+      INDArray thArray = th.array();
+      INDArray gArray = g.array();
+      INDArray outArray = out.array();
+      int n = (int) thArray.length();
+      int block = Math.min(BLOCK, n);
+      if (thArray.dataType() == DataType.FLOAT) {
+        FloatBuffer t = buffers.floats(0, thArray);
+        FloatBuffer d = buffers.floats(1, gArray);
+        FloatBuffer o = buffers.floats(2, outArray);
+        float[] tb = buffers.floatScratch(0, block);
+        float[] db = buffers.floatScratch(1, block);
+        for (int start = 0; start < n; start += BLOCK) {
+          int len = Math.min(BLOCK, n - start);
+          t.get((int) thArray.offset() + start, tb, 0, len);
+          d.get((int) gArray.offset() + start, db, 0, len);
+          for (int k = 0; k < len; k++) {
+            db[k] = db[k] * (1.0f - tb[k] * tb[k]);
           }
-        } else {
-          DoubleBuffer t = buffers.doubles(0, thArray);
-          DoubleBuffer d = buffers.doubles(1, gArray);
-          DoubleBuffer o = buffers.doubles(2, outArray);
-          double[] tb = buffers.doubleScratch(0, block);
-          double[] db = buffers.doubleScratch(1, block);
-          for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            t.get((int) thArray.offset() + start, tb, 0, len);
-            d.get((int) gArray.offset() + start, db, 0, len);
-            for (int k = 0; k < len; k++) {
-              db[k] = db[k] * (1.0 - tb[k] * tb[k]);
-            }
-            o.put((int) outArray.offset() + start, db, 0, len);
+          o.put((int) outArray.offset() + start, db, 0, len);
+        }
+      } else {
+        DoubleBuffer t = buffers.doubles(0, thArray);
+        DoubleBuffer d = buffers.doubles(1, gArray);
+        DoubleBuffer o = buffers.doubles(2, outArray);
+        double[] tb = buffers.doubleScratch(0, block);
+        double[] db = buffers.doubleScratch(1, block);
+        for (int start = 0; start < n; start += BLOCK) {
+          int len = Math.min(BLOCK, n - start);
+          t.get((int) thArray.offset() + start, tb, 0, len);
+          d.get((int) gArray.offset() + start, db, 0, len);
+          for (int k = 0; k < len; k++) {
+            db[k] = db[k] * (1.0 - tb[k] * tb[k]);
           }
+          o.put((int) outArray.offset() + start, db, 0, len);
         }
       }
-    };
+    }
+
+    /** Row by row: each row's products, written out and added into the column sums in row order. */
+    private void runWithSums() {
+      INDArray thArray = th.array();
+      INDArray gArray = g.array();
+      INDArray outArray = out.array();
+      INDArray sumArray = sums.array();
+      int rows = (int) outArray.size(0);
+      int cols = (int) outArray.size(1);
+      int thAt = (int) thArray.offset();
+      int gAt = (int) gArray.offset();
+      int outAt = (int) outArray.offset();
+      if (thArray.dataType() == DataType.FLOAT) {
+        FloatBuffer t = buffers.floats(0, thArray);
+        FloatBuffer d = buffers.floats(1, gArray);
+        FloatBuffer o = buffers.floats(2, outArray);
+        float[] tb = buffers.floatScratch(0, cols);
+        float[] db = buffers.floatScratch(1, cols);
+        float[] sum = new float[cols];
+        for (int i = 0, row = 0; i < rows; i++, row += cols) {
+          t.get(thAt + row, tb, 0, cols);
+          d.get(gAt + row, db, 0, cols);
+          for (int j = 0; j < cols; j++) {
+            float v = db[j] * (1.0f - tb[j] * tb[j]);
+            db[j] = v;
+            sum[j] += v;
+          }
+          o.put(outAt + row, db, 0, cols);
+        }
+        buffers.floats(3, sumArray).put((int) sumArray.offset(), sum);
+      } else {
+        DoubleBuffer t = buffers.doubles(0, thArray);
+        DoubleBuffer d = buffers.doubles(1, gArray);
+        DoubleBuffer o = buffers.doubles(2, outArray);
+        double[] tb = buffers.doubleScratch(0, cols);
+        double[] db = buffers.doubleScratch(1, cols);
+        double[] sum = new double[cols];
+        for (int i = 0, row = 0; i < rows; i++, row += cols) {
+          t.get(thAt + row, tb, 0, cols);
+          d.get(gAt + row, db, 0, cols);
+          for (int j = 0; j < cols; j++) {
+            double v = db[j] * (1.0 - tb[j] * tb[j]);
+            db[j] = v;
+            sum[j] += v;
+          }
+          o.put(outAt + row, db, 0, cols);
+        }
+        buffers.doubles(3, sumArray).put((int) sumArray.offset(), sum);
+      }
+    }
   }
 
   /**

@@ -273,10 +273,38 @@ final class PlanBuilder {
       }
       out[i] = allocate(shape);
     }
+    if (op instanceof Op && addCustomReduction(sdOp.getName(), op, inputs, in, outputs, out)) {
+      return;
+    }
     addStep(sdOp.getName(), op, context, inputs, in, outputs, out, work(op, in, out));
     if (op instanceof org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh) {
       tanhOutputs.put(values.get(inputs.get(0)), values.get(outputs.get(0)));
     }
+  }
+
+  /**
+   * Adds the custom op equivalent to a legacy reduction ({@link LegacyReductions}) as its step, if there
+   * is one and it gives the legacy op's output shape and type; returns false otherwise.
+   */
+  private boolean addCustomReduction(String name, DifferentialFunction op, List<String> inputs, INDArray[] in,
+      List<String> outputs, INDArray[] out) {
+    if (in.length == 0 || out.length != 1) {
+      return false;
+    }
+    DynamicCustomOp custom = LegacyReductions.customOf(op, in[0].rank());
+    if (custom == null) {
+      return false;
+    }
+    INDArray[] input = {in[0]};
+    OpContext context = Nd4j.getExecutioner().buildContext();
+    context.setArgs(input, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());
+    List<LongShapeDescriptor> shapes = custom.calculateOutputShape(context);
+    if (shapes == null || shapes.size() != 1 || !Arrays.equals(shapes.get(0).getShape(), out[0].shape())
+        || shapes.get(0).dataType() != out[0].dataType()) {
+      return false;
+    }
+    addStep(name, custom, context, List.of(inputs.get(0)), input, outputs, out, work(custom, input, out));
+    return true;
   }
 
   /** Legacy (non-custom) ops: the input and axis handling of {@code InferenceSession.getAndParameterizeOp}. */
@@ -455,6 +483,23 @@ final class PlanBuilder {
       varying.add(v);
       steps.add(step);
     }
+    return v;
+  }
+
+  /**
+   * Makes {@code step} also write the column sums of its output into {@code out}, the value named
+   * {@code outputName} ({@link KernelStep.TanhBackward#alsoColumnSums}), and runs it again now (the
+   * trace); null if the step cannot.
+   */
+  PlanValue addColumnSums(KernelStep.TanhBackward step, String outputName, INDArray out) {
+    PlanValue v = new PlanValue(outputName, out);
+    if (!step.alsoColumnSums(v)) {
+      return null;
+    }
+    values.put(outputName, v);
+    step.run();
+    v.producedBy(step);
+    varying.add(v);
     return v;
   }
 
