@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * step from the first; the processes of one round run one after another, systems interleaved, and
  * the table gives, per system, the median over the rounds. Two thread columns: {@code 1t} pins every
  * system to one thread (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1, {@code torch.set_num_threads(1)},
- * {@code -Dpytree4j.grad.threads=1}); {@code 2t} is each library's default on the machine's 2 cores
+ * {@code -Dpytree4j.grad.threads=1 -Dpytree4j.optim.threads=1}); {@code 2t} is each library's default on the machine's 2 cores
  * (PyTorch with {@code set_num_threads(2)}).
  *
  * <pre>
@@ -91,6 +91,7 @@ public final class EndToEnd {
         "-Xms1g", "-Xmx4g", "-cp", System.getProperty("java.class.path")));
     if (column.equals("1t")) {
       command.add("-Dpytree4j.grad.threads=1");
+      command.add("-Dpytree4j.optim.threads=1");
     }
     command.addAll(List.of(EndToEndRun.class.getName(), system, model, Integer.toString(steps)));
     return command;

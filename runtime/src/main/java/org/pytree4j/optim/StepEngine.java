@@ -141,7 +141,10 @@ public final class StepEngine implements AutoCloseable {
 
     private Builder() {}
 
-    /** The threads a step may use, the caller's included (default: every core). */
+    /**
+     * The threads a step may use, the caller's included (default: every core; system property
+     * {@value EngineConfig#THREADS_PROPERTY}).
+     */
     public Builder threads(int threads) {
       config = config.withThreads(threads);
       return this;

@@ -153,6 +153,26 @@ class StepEngineTest {
   }
 
   @Test
+  void theThreadsPropertySetsTheDefaultThreadCount() {
+    String before = System.getProperty("pytree4j.optim.threads");
+    try {
+      System.setProperty("pytree4j.optim.threads", "1");
+      try (StepEngine engine = StepEngine.builder().javaOnly().build()) {
+        assertTrue(engine.toString().contains("(1 thread,"), engine.toString());
+      }
+      System.setProperty("pytree4j.optim.threads", "two");
+      IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, StepEngine::builder);
+      assertEquals("-Dpytree4j.optim.threads must be a positive number of threads, not 'two'", bad.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty("pytree4j.optim.threads");
+      } else {
+        System.setProperty("pytree4j.optim.threads", before);
+      }
+    }
+  }
+
+  @Test
   void aClosedEngineStillFinishesStepsOnTheCallersThread() {
     Random r = new Random(17);
     Map<String, Object> params = params(r);

@@ -14,6 +14,8 @@ import org.pytree4j.optim.kernels.NativeKernels;
 public record EngineConfig(int threads, boolean nativeKernels, boolean vectorKernels, long poolBytes, int nativeLoop) {
   /** The system property that sets the default {@code poolBytes}. */
   public static final String POOL_BYTES_PROPERTY = "pytree4j.optim.poolBytes";
+  /** The system property that sets the default {@code threads}. */
+  public static final String THREADS_PROPERTY = "pytree4j.optim.threads";
 
   public EngineConfig {
     if (threads < 1) {
@@ -28,10 +30,32 @@ public record EngineConfig(int threads, boolean nativeKernels, boolean vectorKer
     }
   }
 
-  /** Every core, every kernel that loads, the pool's budget from {@value #POOL_BYTES_PROPERTY} (adaptive when unset or not positive). */
+  /**
+   * Every core (or {@value #THREADS_PROPERTY} threads), every kernel that loads, the pool's budget from
+   * {@value #POOL_BYTES_PROPERTY} (adaptive when unset or not positive).
+   *
+   * @throws IllegalArgumentException if {@value #THREADS_PROPERTY} is set to anything but a positive number
+   */
   public static EngineConfig defaults() {
     long poolBytes = Long.getLong(POOL_BYTES_PROPERTY, -1);
-    return new EngineConfig(Runtime.getRuntime().availableProcessors(), true, true, poolBytes > 0 ? poolBytes : -1, -1);
+    return new EngineConfig(defaultThreads(), true, true, poolBytes > 0 ? poolBytes : -1, -1);
+  }
+
+  private static int defaultThreads() {
+    String value = System.getProperty(THREADS_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int threads = Integer.parseInt(value.trim());
+      if (threads >= 1) {
+        return threads;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be a positive number of threads, not '"
+        + value + "'");
   }
 
   public EngineConfig withThreads(int threads) {
