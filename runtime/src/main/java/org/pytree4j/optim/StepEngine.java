@@ -48,6 +48,10 @@ public final class StepEngine implements AutoCloseable {
 
   /** The engine {@link Optax#step} and train states use unless their transformation is {@link #bind bound} to another. */
   public static StepEngine defaultEngine() {
+    if (Default.ENGINE == null) {
+      // a bad -Dpytree4j.optim.* setting: said at every use, not once as an ExceptionInInitializerError
+      throw new IllegalArgumentException(Default.MISCONFIGURED.getMessage(), Default.MISCONFIGURED);
+    }
     return Default.ENGINE;
   }
 
@@ -177,6 +181,19 @@ public final class StepEngine implements AutoCloseable {
 
   /** The default engine, made on first use. */
   private static final class Default {
-    static final StepEngine ENGINE = new StepEngine(new Engine(EngineConfig.defaults()));
+    static final StepEngine ENGINE;
+    static final IllegalArgumentException MISCONFIGURED;
+
+    static {
+      StepEngine engine = null;
+      IllegalArgumentException misconfigured = null;
+      try {
+        engine = new StepEngine(new Engine(EngineConfig.defaults()));
+      } catch (IllegalArgumentException e) {
+        misconfigured = e;
+      }
+      ENGINE = engine;
+      MISCONFIGURED = misconfigured;
+    }
   }
 }
