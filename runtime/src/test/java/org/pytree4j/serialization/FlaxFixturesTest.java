@@ -35,9 +35,8 @@ class FlaxFixturesTest {
     }
   }
 
-  @Test
-  void arraysOfEveryDtypeRestoreAndReEncodeToTheSameBytes() throws IOException {
-    byte[] bytes = fixture("arrays.msgpack");
+  /** A target of the right kinds and shapes for {@code arrays.msgpack}, all zeros. */
+  static Map<String, Object> arraysTarget() {
     Map<String, Object> target = new LinkedHashMap<>();
     target.put("b16", Nd4j.zeros(DataType.BFLOAT16, 4));
     target.put("bool", Nd4j.zeros(DataType.BOOL, 3));
@@ -50,6 +49,34 @@ class FlaxFixturesTest {
     target.put("i8", Nd4j.zeros(DataType.BYTE, 2));
     target.put("scalar_array", Nd4j.scalar(DataType.FLOAT, 0f));
     target.put("u8", Nd4j.zeros(DataType.UBYTE, 2));
+    return target;
+  }
+
+  /** A target of the right Java types for {@code scalars.msgpack}, all zeros. */
+  static Map<String, Object> scalarsTarget() {
+    Map<String, Object> target = new LinkedHashMap<>();
+    target.put("np_f32", 0f);
+    target.put("np_f64", 0.0);
+    target.put("np_i32", 0);
+    target.put("np_i64", 0L);
+    target.put("np_bool", false);
+    target.put("np_f16", 0f);
+    target.put("np_c64", new Complex(0, 0));
+    target.put("py_int", 0);
+    target.put("py_float", 0f);
+    target.put("py_bool", true);
+    target.put("py_str", "");
+    target.put("py_none", null);
+    target.put("py_complex", new Complex(0, 0));
+    target.put("py_list", Arrays.asList(0L, 0.0));
+    target.put("big_int", BigInteger.ZERO);
+    return target;
+  }
+
+  @Test
+  void arraysOfEveryDtypeRestoreAndReEncodeToTheSameBytes() throws IOException {
+    byte[] bytes = fixture("arrays.msgpack");
+    Map<String, Object> target = arraysTarget();
 
     Map<String, Object> restored = Serialization.fromBytes(target, bytes);
 
@@ -103,22 +130,7 @@ class FlaxFixturesTest {
 
   @Test
   void numpyScalarsAndPythonValuesRestoreIntoJavaTypes() throws IOException {
-    Map<String, Object> target = new LinkedHashMap<>();
-    target.put("np_f32", 0f);
-    target.put("np_f64", 0.0);
-    target.put("np_i32", 0);
-    target.put("np_i64", 0L);
-    target.put("np_bool", false);
-    target.put("np_f16", 0f);
-    target.put("np_c64", new Complex(0, 0));
-    target.put("py_int", 0);
-    target.put("py_float", 0f);
-    target.put("py_bool", true);
-    target.put("py_str", "");
-    target.put("py_none", null);
-    target.put("py_complex", new Complex(0, 0));
-    target.put("py_list", Arrays.asList(0L, 0.0));
-    target.put("big_int", BigInteger.ZERO);
+    Map<String, Object> target = scalarsTarget();
 
     Map<String, Object> restored = Serialization.fromBytes(target, fixture("scalars.msgpack"));
 
@@ -154,12 +166,7 @@ class FlaxFixturesTest {
 
   @Test
   void aNumberOutOfTheTargetsRangeNamesItsKey() throws IOException {
-    Map<String, Object> target = new LinkedHashMap<>(Map.of("np_f32", 0f, "np_f64", 0.0, "np_i32", 0, "np_i64", 0L,
-        "np_bool", false, "np_f16", 0f, "np_c64", new Complex(0, 0), "py_int", 0, "py_float", 0f, "py_bool", true));
-    target.put("py_str", "");
-    target.put("py_none", null);
-    target.put("py_complex", new Complex(0, 0));
-    target.put("py_list", Arrays.asList(0L, 0.0));
+    Map<String, Object> target = scalarsTarget();
     target.put("big_int", 0L);
     InvalidTreeException e = assertThrows(InvalidTreeException.class,
         () -> Serialization.fromBytes(target, fixture("scalars.msgpack")));

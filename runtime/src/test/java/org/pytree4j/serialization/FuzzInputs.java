@@ -1,7 +1,6 @@
 package org.pytree4j.serialization;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,10 +22,10 @@ final class FuzzInputs {
 
   static List<Input> all() throws IOException {
     List<Input> inputs = new ArrayList<>();
-    inputs.add(new Input("arrays.msgpack", FlaxFixturesTest.fixture("arrays.msgpack"), FuzzInputs::arrays, null, null));
+    inputs.add(new Input("arrays.msgpack", FlaxFixturesTest.fixture("arrays.msgpack"), FlaxFixturesTest::arraysTarget, null, null));
     inputs.add(trainState("train_state.msgpack", FlaxFixturesTest.fixture("train_state.msgpack"),
         () -> TestStates.trainState(0), () -> TestStates.params(0)));
-    inputs.add(new Input("scalars.msgpack", FlaxFixturesTest.fixture("scalars.msgpack"), FuzzInputs::scalars, null, null));
+    inputs.add(new Input("scalars.msgpack", FlaxFixturesTest.fixture("scalars.msgpack"), FlaxFixturesTest::scalarsTarget, null, null));
     inputs.add(new Input("chunked.msgpack", FlaxFixturesTest.fixture("chunked.msgpack"), () -> Map.of(
         "big", Nd4j.zeros(DataType.FLOAT, 5, 7), "ints", Nd4j.zeros(DataType.LONG, 3, 3),
         "small", Nd4j.zeros(DataType.FLOAT, 2)), KeyPath.root().dict("small"), () -> Nd4j.zeros(DataType.FLOAT, 2)));
@@ -42,42 +41,6 @@ final class FuzzInputs {
 
   private static Input trainState(String name, byte[] bytes, Supplier<Object> target, Supplier<Object> params) {
     return new Input(name, bytes, target, KeyPath.root().dict("params"), params);
-  }
-
-  private static Object arrays() {
-    Map<String, Object> target = new LinkedHashMap<>();
-    target.put("b16", Nd4j.zeros(DataType.BFLOAT16, 4));
-    target.put("bool", Nd4j.zeros(DataType.BOOL, 3));
-    target.put("empty", Nd4j.create(DataType.FLOAT, 0, 3));
-    target.put("f16", Nd4j.zeros(DataType.HALF, 5));
-    target.put("f32", Nd4j.zeros(DataType.FLOAT, 2, 3));
-    target.put("f64", Nd4j.zeros(DataType.DOUBLE, 2, 2));
-    target.put("i32", Nd4j.zeros(DataType.INT, 4));
-    target.put("i64", Nd4j.zeros(DataType.LONG, 3));
-    target.put("i8", Nd4j.zeros(DataType.BYTE, 2));
-    target.put("scalar_array", Nd4j.scalar(DataType.FLOAT, 0f));
-    target.put("u8", Nd4j.zeros(DataType.UBYTE, 2));
-    return target;
-  }
-
-  private static Object scalars() {
-    Map<String, Object> target = new LinkedHashMap<>();
-    target.put("np_f32", 0f);
-    target.put("np_f64", 0.0);
-    target.put("np_i32", 0);
-    target.put("np_i64", 0L);
-    target.put("np_bool", false);
-    target.put("np_f16", 0f);
-    target.put("np_c64", new Complex(0, 0));
-    target.put("py_int", 0);
-    target.put("py_float", 0f);
-    target.put("py_bool", true);
-    target.put("py_str", "");
-    target.put("py_none", null);
-    target.put("py_complex", new Complex(0, 0));
-    target.put("py_list", Arrays.asList(0L, 0.0));
-    target.put("big_int", BigInteger.ZERO);
-    return target;
   }
 
   private static Map<String, Object> model() {
