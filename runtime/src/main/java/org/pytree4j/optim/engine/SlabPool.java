@@ -28,6 +28,8 @@ import java.util.Set;
  * times what one of the JVM's own collections gave back, but at most a quarter of physical memory.
  * The last keeps a loop whose states die young from asking for collections (full ones, with the
  * default collector) between the JVM's own, and keeps what they give back free for the steps after.
+ * A smaller budget would shorten a loop's first, fresh-memory steps only by collecting more often
+ * for the rest of the run: the slabs lent before a collection are those recycled until the next.
  */
 final class SlabPool {
   static final String BUDGET_PROPERTY = EngineConfig.POOL_BYTES_PROPERTY;
