@@ -3,6 +3,7 @@ package org.pytree4j.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Adler32;
@@ -123,6 +124,25 @@ class ThreefryTest {
     INDArray coins = key.bernoulli(0.5, DataType.DOUBLE, 6);
     for (int i = 0; i < 6; i++) {
       assertEquals(Threefry.unitFloat(words[i]) < 0.5f ? 1.0 : 0.0, coins.getDouble(i), 0.0);
+    }
+  }
+
+  /** The mask is the same 0/1 pattern in every type it is asked for, half-precision ones included. */
+  @Test
+  void bernoulliMasksAgreeAcrossTypes() {
+    PRNGKey key = PRNGKey.of(11);
+    int n = 1000;
+    int[] words = key.bits(n);
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16}) {
+      INDArray mask = key.bernoulli(0.3, type, 10, 100);
+      assertEquals(type, mask.dataType());
+      int ones = 0;
+      for (int i = 0; i < n; i++) {
+        double expected = Threefry.unitFloat(words[i]) < 0.3f ? 1 : 0;
+        assertEquals(expected, mask.getDouble(i / 100, i % 100), 0.0, type + " element " + i);
+        ones += (int) expected;
+      }
+      assertTrue(ones > 250 && ones < 350, "about 30% ones, found " + ones);
     }
   }
 
