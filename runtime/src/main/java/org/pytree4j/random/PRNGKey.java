@@ -147,11 +147,14 @@ public final class PRNGKey {
   /**
    * {@code jax.random.bernoulli(key, p, shape)} as 0/1 values of {@code type}: element {@code i} is 1
    * where the float32 {@code uniform(key, shape)[i] < p}, as in JAX (which compares in float32 for a
-   * Python float {@code p}).
+   * Python float {@code p}). {@code type} is a floating-point, integer or boolean type.
    */
   public INDArray bernoulli(double p, DataType type, long... shape) {
     if (!(p >= 0 && p <= 1)) {
       throw new IllegalArgumentException("bernoulli's p must be in [0, 1], not " + p);
+    }
+    if (type == null || !(type.isFPType() || type.isIntType() || type == DataType.BOOL)) {
+      throw new IllegalArgumentException("bernoulli draws floating-point, integer or boolean values, not " + type);
     }
     int n = length(shape);
     INDArray out = Nd4j.createUninitialized(type, shape.clone(), 'c');

@@ -127,13 +127,14 @@ class ThreefryTest {
     }
   }
 
-  /** The mask is the same 0/1 pattern in every type it is asked for, half-precision ones included. */
+  /** The mask is the same 0/1 pattern in every type it is asked for, half-precision and boolean included. */
   @Test
   void bernoulliMasksAgreeAcrossTypes() {
     PRNGKey key = PRNGKey.of(11);
     int n = 1000;
     int[] words = key.bits(n);
-    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16}) {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE, DataType.HALF, DataType.BFLOAT16,
+        DataType.INT32, DataType.UINT8, DataType.BOOL}) {
       INDArray mask = key.bernoulli(0.3, type, 10, 100);
       assertEquals(type, mask.dataType());
       int ones = 0;
@@ -144,6 +145,8 @@ class ThreefryTest {
       }
       assertTrue(ones > 250 && ones < 350, "about 30% ones, found " + ones);
     }
+    assertEquals("bernoulli draws floating-point, integer or boolean values, not UTF8",
+        assertThrows(IllegalArgumentException.class, () -> key.bernoulli(0.3, DataType.UTF8, 4)).getMessage());
   }
 
   @Test
