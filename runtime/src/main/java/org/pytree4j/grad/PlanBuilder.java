@@ -276,10 +276,26 @@ final class PlanBuilder {
     if (op instanceof Op && addCustomReduction(sdOp.getName(), op, inputs, in, outputs, out)) {
       return;
     }
-    addStep(sdOp.getName(), op, context, inputs, in, outputs, out, work(op, in, out));
-    if (op instanceof org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh) {
+    boolean tanh = op instanceof org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+    if (tanh && javaTanh(in, out)) {
+      addKernel(v -> KernelStep.tanh(sdOp.getName() + " (tanh kernel)", values.get(inputs.get(0)), v), inputs,
+          outputs.get(0), out[0]);
+    } else {
+      addStep(sdOp.getName(), op, context, inputs, in, outputs, out, work(op, in, out));
+    }
+    if (tanh) {
       tanhOutputs.put(values.get(inputs.get(0)), values.get(outputs.get(0)));
     }
+  }
+
+  /**
+   * Whether a {@code tanh} runs as {@link KernelStep#tanh}: float32, contiguous, small enough that
+   * libnd4j would run it on one thread, and on a machine where {@link FloatTanh} gives libnd4j's bits.
+   */
+  private boolean javaTanh(INDArray[] in, INDArray[] out) {
+    return in.length == 1 && out.length == 1 && in[0].dataType() == DataType.FLOAT
+        && in[0].length() == out[0].length() && KernelStep.fits(in[0], out[0])
+        && threads.forWork(out[0].length()) == 1 && FloatTanh.agreesWithLibnd4j();
   }
 
   /**

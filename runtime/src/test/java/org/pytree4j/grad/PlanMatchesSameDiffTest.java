@@ -44,6 +44,19 @@ class PlanMatchesSameDiffTest {
   }
 
   @Test
+  void float32TanhRunsAsTheTanhKernelFloat64AsLibnd4jsOp() {
+    for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      Random rng = new Random(40);
+      ValueAndGradFn<Mlp, Batch> fn =
+          Grad.valueAndGrad(MlpModel.LOSS, MlpModel.params(rng, type), MlpModel.batch(rng, type, 7));
+      fn.apply(MlpModel.params(rng, type), MlpModel.batch(rng, type, 7));
+      String plan = fn.planFor(7).toString();
+      assertEquals(type == DataType.FLOAT, plan.contains("(tanh kernel)"), type + ": " + plan);
+      assertEquals(type == DataType.DOUBLE, plan.contains("(tanh)"), type + ": " + plan);
+    }
+  }
+
+  @Test
   void reluMlp() {
     Random rng = new Random(41);
     IntFunction<Mlp> params = step -> MlpModel.params(rng, DataType.FLOAT).withActivation("relu");
