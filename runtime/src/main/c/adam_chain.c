@@ -1,9 +1,10 @@
 /*
  * The fused adam step of pytree4j (org.pytree4j.optim.kernels.NativeKernels) in one pass over native memory:
  * an optional clip by a known global norm, adam (optionally Nesterov), optional decayed weights, up
- * to four scales, then p + u. Each element gets the float32 operations of the Java array kernels in
- * the same order (no contraction into FMA, no reassociation), so the results are the same bits; the
- * loop is vectorized for AVX-512 or AVX2 where the CPU has them (runs_here) and for SSE2 otherwise.
+ * to four scales, then p + u; and, before it, the chunked sum of squares that gives a global-norm
+ * clip its norm. Each element gets the float32 operations of the Java array kernels in the same
+ * order (no contraction into FMA, no reassociation), so the results are the same bits; the loops
+ * are vectorized for AVX-512 or AVX2 where the CPU has them (runs_here) and for SSE2 otherwise.
  *
  * In and out pointers may be the same memory (a donated step): element i is read before it is
  * written and no other element is touched, so there is no dependence between iterations (ivdep).
@@ -115,6 +116,61 @@ JNIEXPORT jint JNICALL Java_org_pytree4j_optim_kernels_NativeKernels_widestLoop(
 
 JNIEXPORT jboolean JNICALL Java_org_pytree4j_optim_kernels_NativeKernels_runsHere(JNIEnv *env, jclass cls, jint loop) {
   return runs_here(loop) ? JNI_TRUE : JNI_FALSE;
+}
+
+/*
+ * SumOfSquares.chunk: the float32 sum of the squares of one chunk (zeros past its elements), four
+ * quarter-chunk squares added per position, then halving sums, in the Java loops' order.
+ */
+enum { CHUNK = 1024 };
+
+static inline __attribute__((always_inline)) float chunk_sum_of_squares(const float *x) {
+  float t[CHUNK / 4], u[CHUNK / 8];
+  for (int j = 0; j < CHUNK / 4; j++) {
+    float x0 = x[j], x1 = x[CHUNK / 4 + j], x2 = x[CHUNK / 2 + j], x3 = x[3 * CHUNK / 4 + j];
+    t[j] = (x0 * x0 + x1 * x1) + (x2 * x2 + x3 * x3);
+  }
+  for (int j = 0; j < 128; j++) u[j] = t[j] + t[j + 128];
+  for (int j = 0; j < 64; j++) t[j] = u[j] + u[j + 64];
+  for (int j = 0; j < 32; j++) u[j] = t[j] + t[j + 32];
+  for (int j = 0; j < 16; j++) t[j] = u[j] + u[j + 16];
+  for (int j = 0; j < 8; j++) u[j] = t[j] + t[j + 8];
+  return ((u[0] + u[4]) + (u[2] + u[6])) + ((u[1] + u[5]) + (u[3] + u[7]));
+}
+
+/* The sums of the chunks of x[0, n), the last one padded with zeros, into out. */
+#define CHUNK_SUMS_BODY                                                   \
+  for (long c = 0; c * CHUNK < n; c++) {                                  \
+    long left = n - c * CHUNK;                                            \
+    if (left >= CHUNK) {                                                  \
+      out[c] = chunk_sum_of_squares(x + c * CHUNK);                       \
+    } else {                                                              \
+      float padded[CHUNK] = {0};                                          \
+      for (long i = 0; i < left; i++) padded[i] = x[c * CHUNK + i];       \
+      out[c] = chunk_sum_of_squares(padded);                              \
+    }                                                                     \
+  }
+
+typedef void (*chunk_sums_fn)(const float *x, long n, float *out);
+__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512vbmi2")))
+static void chunk_sums_avx512(const float *x, long n, float *out) { CHUNK_SUMS_BODY }
+__attribute__((target("avx2")))
+static void chunk_sums_avx2(const float *x, long n, float *out) { CHUNK_SUMS_BODY }
+static void chunk_sums_sse2(const float *x, long n, float *out) { CHUNK_SUMS_BODY }
+static const chunk_sums_fn CHUNK_SUMS_FNS[LOOPS] = {chunk_sums_sse2, chunk_sums_avx2, chunk_sums_avx512};
+
+/* Sums of squares of the chunks of the n floats at address, into sums[at ...]; GLOBAL_NORM_CHUNKS at a time. */
+enum { GLOBAL_NORM_CHUNKS = 64 };
+JNIEXPORT void JNICALL Java_org_pytree4j_optim_kernels_NativeKernels_chunkSumsOfSquares(
+    JNIEnv *env, jclass cls, jlong address, jint n, jfloatArray sums, jint at, jint loop_index) {
+  if (loop_index < 0 || loop_index >= LOOPS || !runs_here(loop_index)) loop_index = widest_loop();
+  const float *x = (const float *)(intptr_t)address;
+  float out[GLOBAL_NORM_CHUNKS];
+  for (long first = 0; first < n; first += (long)GLOBAL_NORM_CHUNKS * CHUNK) {
+    long here = n - first < (long)GLOBAL_NORM_CHUNKS * CHUNK ? n - first : (long)GLOBAL_NORM_CHUNKS * CHUNK;
+    CHUNK_SUMS_FNS[loop_index](x + first, here, out);
+    (*env)->SetFloatArrayRegion(env, sums, at + (jsize)(first / CHUNK), (jsize)((here + CHUNK - 1) / CHUNK), out);
+  }
 }
 
 /* One run of the run table: where its inputs lie, and where it starts in the output slabs. */

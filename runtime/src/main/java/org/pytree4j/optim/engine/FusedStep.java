@@ -16,6 +16,7 @@ import org.pytree4j.TreeMismatchException;
 import org.pytree4j.optim.kernels.ClipOp;
 import org.pytree4j.optim.kernels.ElementwiseOp;
 import org.pytree4j.optim.kernels.GlobalNormClip;
+import org.pytree4j.optim.kernels.NativeKernels;
 import org.pytree4j.optim.kernels.OffHeap;
 import org.pytree4j.optim.kernels.SumOfSquares;
 
@@ -385,7 +386,8 @@ final class FusedStep {
   }
 
   /**
-   * The gradients' sum of squares, chunk by chunk exactly as {@link SumOfSquares#ofFloat32},
+   * The gradients' sum of squares, chunk by chunk exactly as {@link SumOfSquares#ofFloat32} (the chunks
+   * in native code where the engine runs the native kernel and a leaf is one run of memory),
    * over the leaves that start at {@code starts} (the step's leaves, or one leaf of every element).
    */
   private double sumOfSquares(int[] starts) {
@@ -409,15 +411,22 @@ final class FusedStep {
         int leaf = Arrays.binarySearch(firstChunk, 0, leaves, from);
         leaf = leaf >= 0 ? leaf : -leaf - 2;
         // chunk sums land at their own index, so the sum below does not depend on which thread ran them
-        for (int c = from; c < to; c++) {
+        for (int c = from; c < to; ) {
           while (c >= firstChunk[leaf + 1]) {
             leaf++;
           }
           int start = starts[leaf] + (c - firstChunk[leaf]) * BLOCK;
+          int last = Math.min(to, firstChunk[leaf + 1]);
+          int elements = Math.min((last - c) * BLOCK, starts[leaf + 1] - start);
+          if (engine.nativeLoop >= 0 && in.runEnd(start) >= start + elements) {
+            NativeKernels.chunkSumsOfSquares(in.address(start), elements, chunkSums, c, engine.nativeLoop);
+            c = last;
+            continue;
+          }
           int n = Math.min(BLOCK, starts[leaf + 1] - start);
           in.read(start, block, n);
           Arrays.fill(block, n, BLOCK, 0f);
-          chunkSums[c] = SumOfSquares.chunk(block, t, u);
+          chunkSums[c++] = SumOfSquares.chunk(block, t, u);
         }
       };
     });

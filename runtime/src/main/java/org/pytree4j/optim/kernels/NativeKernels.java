@@ -19,7 +19,8 @@ import java.util.Locale;
  * without the incubating Vector API (and then only at 1.6x the speed of a loop over Java arrays,
  * see docs/benchmarks.md). It covers the chains Optax's adam family makes: an optional leading clip,
  * adam or nadam, optional decayed weights (adamw), and up to four scales ({@link Program#of}); other
- * ops run in Java. Each element gets the same float32 operations in the same order as the ops' array
+ * ops run in Java. It also sums the squares of the gradients for a leading global-norm clip
+ * ({@link #chunkSumsOfSquares}), vectorized over native memory where Java copies and sums. Each element gets the same float32 operations in the same order as the ops' array
  * loops, so the results are the same bits; the library is used only after it shows that on a small
  * case, for every loop this CPU runs. Set {@value #PROPERTY} to {@code false} to keep the Java passes.
  */
@@ -45,6 +46,13 @@ public final class NativeKernels {
    */
   private static native void adamChainRuns(long[] table, int count, long muOut, long nuOut, long paramsOut,
       int flags, int scales, float[] coefficients, int loop);
+
+  /**
+   * The sums of squares of the {@link SumOfSquares#CHUNK}-element chunks of the {@code n} floats at
+   * {@code address} (the last one padded with zeros), as {@link SumOfSquares#chunk} sums them, into
+   * {@code sums[at ...]}, with loop {@code loop}.
+   */
+  public static native void chunkSumsOfSquares(long address, int n, float[] sums, int at, int loop);
 
   /** The widest loop this CPU runs well: the one steps use unless told otherwise. */
   public static native int widestLoop();
@@ -197,8 +205,14 @@ public final class NativeKernels {
       return runsHere(widestLoop());
     }
 
-    /** True when every program, in place and not, gives the array loops' bits with loop {@code loop}. */
+    /**
+     * True when every program, in place and not, and the chunk sums of squares give the array loops'
+     * bits with loop {@code loop}.
+     */
     public static boolean agrees(int loop) {
+      if (!chunkSumsAgree(loop)) {
+        return false;
+      }
       for (int flags = 0; flags < 8; flags++) {
         for (int scales = 0; scales <= MAX_SCALES; scales++) {
           for (boolean inPlace : new boolean[] {false, true}) {
@@ -209,6 +223,36 @@ public final class NativeKernels {
         }
       }
       return true;
+    }
+
+    /** Three whole chunks and a short one, of the samples' gradients at growing scales. */
+    private static boolean chunkSumsAgree(int loop) {
+      float[] g = KernelSamples.make().grads();
+      int n = 3 * SumOfSquares.CHUNK + 37;
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = g[i % g.length] * (1 + i % 97) * 0.37f;
+      }
+      float[] sums = new float[6];
+      long memory = allocate(x);
+      try {
+        chunkSumsOfSquares(memory, n, sums, 1, loop);
+      } finally {
+        free(memory);
+      }
+      float[] chunk = new float[SumOfSquares.CHUNK];
+      float[] t = new float[SumOfSquares.CHUNK / 4];
+      float[] u = new float[SumOfSquares.CHUNK / 8];
+      for (int c = 0; c < 4; c++) {
+        int from = c * SumOfSquares.CHUNK;
+        int len = Math.min(SumOfSquares.CHUNK, n - from);
+        Arrays.fill(chunk, 0f);
+        System.arraycopy(x, from, chunk, 0, len);
+        if (Float.floatToRawIntBits(SumOfSquares.chunk(chunk, t, u)) != Float.floatToRawIntBits(sums[c + 1])) {
+          return false;
+        }
+      }
+      return sums[0] == 0f && sums[5] == 0f;   // nothing written outside its four sums
     }
 
     private static boolean agrees(int flags, int scales, boolean inPlace, int loop) {
@@ -277,7 +321,7 @@ public final class NativeKernels {
 
     private static long allocate(float[] values) {
       try {
-        long address = (long) ALLOCATE.invokeExact(4L * KernelSamples.LENGTH);
+        long address = (long) ALLOCATE.invokeExact(4L * (values == null ? KernelSamples.LENGTH : values.length));
         if (values != null) {
           OffHeap.write(values, 0, address, values.length);
         }

@@ -94,6 +94,38 @@ class NativeKernelsTest {
   }
 
   /**
+   * The chunk sums of squares of a global-norm clip, over lengths ending in every kind of tail and
+   * past the kernel's 64 chunks per copy-out, with awkward values: SumOfSquares.chunk's bits.
+   */
+  @ParameterizedTest(name = "loop {0}")
+  @ValueSource(ints = {0, 1, 2})
+  void chunkSumsOfSquaresGiveTheJavaChunksBits(int loop) {
+    loopRunHere(loop);
+    Random r = new Random(7);
+    float[] special = {0f, -0f, Float.MIN_VALUE, 1e-30f, 3e38f, Float.POSITIVE_INFINITY, Float.NaN, 1f, -1e-3f};
+    int chunk = SumOfSquares.CHUNK;
+    for (int n : new int[] {1, 37, chunk - 1, chunk, chunk + 1, 5 * chunk + 999, 64 * chunk, 64 * chunk + 5, 131 * chunk + 3}) {
+      float[] x = values(r, n, special);
+      int chunks = (n + chunk - 1) / chunk;
+      float[] sums = new float[chunks + 2];
+      INDArray memory = Nd4j.createFromArray(x);
+      NativeKernels.chunkSumsOfSquares(address(memory), n, sums, 1, loop);
+      float[] block = new float[chunk];
+      float[] t = new float[chunk / 4];
+      float[] u = new float[chunk / 8];
+      for (int c = 0; c < chunks; c++) {
+        java.util.Arrays.fill(block, 0f);
+        System.arraycopy(x, c * chunk, block, 0, Math.min(chunk, n - c * chunk));
+        float expected = SumOfSquares.chunk(block, t, u);
+        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(sums[c + 1]),
+            "n " + n + ", chunk " + c + ": " + expected + " vs " + sums[c + 1]);
+      }
+      assertEquals(0f, sums[0], "nothing before the first sum");
+      assertEquals(0f, sums[chunks + 1], "nothing after the last");
+    }
+  }
+
+  /**
    * A table of many short runs, each from arrays of its own (as a pass over many small leaves makes
    * it), more than the kernel copies out of the table at a time: every run lands at its own start.
    */
