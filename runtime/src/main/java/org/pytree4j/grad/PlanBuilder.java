@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +49,9 @@ final class PlanBuilder {
   private static final Set<String> VALUE_SHAPED = Set.of("where", "where_np", "unique", "unique_with_counts",
       "listdiff", "dynamic_partition", "non_max_suppression", "non_max_suppression_v3",
       "non_max_suppression_overlaps", "boolean_mask", "choose", "compat_string_split", "image_resize");
+
+  /** Elements up to which {@code neg} runs in Java ({@link KernelStep#negate}), beyond libnd4j's. */
+  private static final long NEGATE_IN_JAVA = 1 << 16;
 
   private final SameDiff graph;
   private final OpThreads threads;
@@ -279,6 +283,10 @@ final class PlanBuilder {
     boolean tanh = op instanceof org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
     if (tanh && javaTanh(in, out)) {
       addKernel(v -> KernelStep.tanh(sdOp.getName() + " (tanh kernel)", values.get(inputs.get(0)), v), inputs,
+          outputs.get(0), out[0]);
+    } else if (op instanceof Negative && in.length == 1 && out.length == 1 && in[0].length() == out[0].length()
+        && in[0].length() <= NEGATE_IN_JAVA && KernelStep.fits(in[0], out[0])) {
+      addKernel(v -> KernelStep.negate(sdOp.getName() + " (neg kernel)", values.get(inputs.get(0)), v), inputs,
           outputs.get(0), out[0]);
     } else {
       addStep(sdOp.getName(), op, context, inputs, in, outputs, out, work(op, in, out));

@@ -44,7 +44,7 @@ class PlanMatchesSameDiffTest {
   }
 
   @Test
-  void float32TanhRunsAsTheTanhKernelFloat64AsLibnd4jsOp() {
+  void float32TanhRunsAsTheTanhKernelFloat64AsLibnd4jsOpAndNegAsAKernelInBoth() {
     for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
       Random rng = new Random(40);
       ValueAndGradFn<Mlp, Batch> fn =
@@ -53,6 +53,7 @@ class PlanMatchesSameDiffTest {
       String plan = fn.planFor(7).toString();
       assertEquals(type == DataType.FLOAT, plan.contains("(tanh kernel)"), type + ": " + plan);
       assertEquals(type == DataType.DOUBLE, plan.contains("(tanh)"), type + ": " + plan);
+      assertTrue(plan.contains("(neg kernel)") && !plan.contains("(neg)"), type + ": " + plan);
     }
   }
 
