@@ -3,9 +3,16 @@ package org.pytree4j.grad;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link FloatTanh} against libnd4j's float32 {@code tanh}, bit for bit: on the probe a plan runs before
@@ -28,6 +35,13 @@ class FloatTanhTest {
     long stride = Long.getLong("pytree4j.tanh.stride", 257);
     int chunk = 1 << 22;
     float[] x = new float[chunk];
+    float[] want = new float[chunk];
+    float[] java = new float[chunk];
+    float[] nativeOut = new float[chunk];
+    // one set of arrays for the whole sweep: a fresh 16 MB native array per chunk would double its time
+    INDArray in = Nd4j.createUninitialized(DataType.FLOAT, chunk);
+    INDArray libnd4j = Nd4j.createUninitialized(DataType.FLOAT, chunk);
+    INDArray kernel = Nd4j.createUninitialized(DataType.FLOAT, chunk);
     List<String> differ = new ArrayList<>();
     long bits = 0;
     while (bits < 1L << 32 && differ.size() < 10) {
@@ -35,17 +49,29 @@ class FloatTanhTest {
       for (; n < chunk && bits < 1L << 32; n++, bits += stride) {
         x[n] = Float.intBitsToFloat((int) bits);
       }
-      float[] inputs = n == chunk ? x : java.util.Arrays.copyOf(x, n);
-      for (int i : FloatTanh.differences(inputs)) {
-        differ.add(Integer.toHexString(Float.floatToRawIntBits(inputs[i])) + " (" + inputs[i] + ")");
-      }
+      Arrays.fill(x, n, chunk, 0f);
+      floats(in).put(0, x);
+      Nd4j.getExecutioner().exec(new Tanh(in, libnd4j));
+      floats(libnd4j).get(0, want);
+      FloatTanh.apply(x, java, chunk);
       if (NativeTanh.AVAILABLE) {
-        for (int i : NativeTanh.differences(inputs)) {
-          differ.add("native " + Integer.toHexString(Float.floatToRawIntBits(inputs[i])) + " (" + inputs[i] + ")");
+        NativeTanh.tanh(in, kernel);
+        floats(kernel).get(0, nativeOut);
+      }
+      for (int i = 0; i < n; i++) {
+        if (Float.floatToIntBits(java[i]) != Float.floatToIntBits(want[i])) {
+          differ.add(Integer.toHexString(Float.floatToRawIntBits(x[i])) + " (" + x[i] + ")");
+        }
+        if (NativeTanh.AVAILABLE && Float.floatToIntBits(nativeOut[i]) != Float.floatToIntBits(want[i])) {
+          differ.add("native " + Integer.toHexString(Float.floatToRawIntBits(x[i])) + " (" + x[i] + ")");
         }
       }
     }
     assertTrue(differ.isEmpty(), "differs from libnd4j at " + differ);
+  }
+
+  private static FloatBuffer floats(INDArray a) {
+    return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   @Test
