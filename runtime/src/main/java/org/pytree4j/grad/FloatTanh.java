@@ -18,9 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * what glibc's log2 table and polynomial give for it, not the true {@code log2(e)}); the rest is glibc's
  * {@code exp2} step for step, in plain double arithmetic.
  *
- * <p>Against glibc 2.36 it agrees with libnd4j on all 2^32 float inputs (NaNs as NaN), with glibc's
- * FMA variant of {@code powf} or without ({@code FloatTanhTest}; the full sweep runs with
- * {@code -Plong-tests}). Another C library may round differently, so plans use it only where
+ * <p>Against glibc 2.36's FMA build of {@code powf} it agrees with libnd4j on all 2^32 float inputs
+ * (NaNs as NaN; {@code FloatTanhTest}, the full sweep with {@code -Plong-tests}). Another C library may round differently, so plans use it only where
  * {@link #agreesWithLibnd4j} found it equal to libnd4j's op on this machine.
  */
 final class FloatTanh {
