@@ -42,6 +42,8 @@ public final class EndToEnd {
   private static final List<String> SYSTEMS = List.of("pytorch", "pytree4j", "pytree4j-donated", "pytree4j-fresh-grads", "pytree4j-interpreter",
       "pytree4j-grad", "gemm-floor", "dl4j");
   private static final List<String> COLUMNS = List.of("1t", "2t");
+  /** The tiny model's steps per run: ND4J's own calls (the gemm floor) still speed up until about step 5000. */
+  private static final int TINY_STEPS = 10_000;
   private static final Pattern NUMBER = Pattern.compile("\"(\\w+)\": (-?[0-9.eE+-]+|NaN)");
 
   private EndToEnd() {}
@@ -65,7 +67,7 @@ public final class EndToEnd {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (String model : models) {
-        int steps = model.equals("tiny") ? (quick ? 1000 : 3000) : (quick ? 200 : 600);
+        int steps = model.equals("tiny") ? (quick ? 1000 : TINY_STEPS) : (quick ? 200 : 600);
         for (String column : COLUMNS) {
           for (String system : SYSTEMS) {
             List<String> command = system.equals("pytorch")
@@ -174,6 +176,27 @@ public final class EndToEnd {
         sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", model, column,
             step / floor, donated / floor, grad / floor, early / step, spread, runToRun, torchSpread));
       }
+    }
+    sb.append("\n## Warm-up and spread of every system\n\n"
+        + "Steps 101-200 over the steady step (median over the runs), then p75/p25 of the steady steps (worst run). "
+        + "The gemm floor is ND4J's matrix products alone: what any JVM code calling them warms up through.\n\n");
+    sb.append("| system |");
+    for (String model : models) {
+      for (String column : COLUMNS) {
+        sb.append(' ').append(model).append(' ').append(column).append(" 101-200 / steady | p75/p25 |");
+      }
+    }
+    sb.append("\n|---|").append("---:|---:|".repeat(models.size() * COLUMNS.size())).append('\n');
+    for (String system : SYSTEMS) {
+      sb.append("| ").append(system).append(" |");
+      for (String model : models) {
+        for (String column : COLUMNS) {
+          List<Run> r = runs.get(key(model, column, system));
+          double spread = r.stream().mapToDouble(x -> x.p75 / x.p25).max().orElse(Double.NaN);
+          sb.append(String.format(Locale.ROOT, " %.2f | %.2f |", median(r, Run::early) / median(r, Run::steady), spread));
+        }
+      }
+      sb.append('\n');
     }
     sb.append("\nFirst loss of each system (all start from the same weights and batch):");
     for (String model : models) {

@@ -15,10 +15,12 @@ import org.pytree4j.optim.schedule.StatefulSchedule;
  */
 public final class ScaleByLearningRate extends InjectableTransformation<ScaleByLearningRate> {
   private final boolean flipSign;
+  private final GradientTransformation delegate;
 
   ScaleByLearningRate(Map<Hyperparam, ?> values, boolean flipSign) {
     super("scale_by_learning_rate", List.of(LEARNING_RATE), values);
     this.flipSign = flipSign;
+    this.delegate = optaxDelegate();
   }
 
   /** Whether updates are scaled by {@code -learning_rate} (Optax's default, true) or {@code +learning_rate}. */
@@ -33,6 +35,15 @@ public final class ScaleByLearningRate extends InjectableTransformation<ScaleByL
 
   /** What this is in Optax's terms: {@code scale(m * lr)}, {@code scale_by_schedule(...)} or {@code identity()}. */
   GradientTransformation delegate() {
+    if (delegate == null) {
+      throw value(LEARNING_RATE) instanceof StatefulSchedule ? scheduleOutsideInject(LEARNING_RATE)
+          : new IllegalStateException("unexpected learning rate " + value(LEARNING_RATE));
+    }
+    return delegate;
+  }
+
+  /** Built once: the step asks for it every time. Null when the learning rate cannot be one ({@link #delegate} says why). */
+  private GradientTransformation optaxDelegate() {
     double m = flipSign ? -1 : 1;
     Object lr = value(LEARNING_RATE);
     if (lr == null) {
@@ -44,10 +55,7 @@ public final class ScaleByLearningRate extends InjectableTransformation<ScaleByL
     if (lr instanceof Schedule schedule) {
       return new ScaleBySchedule(new SignedSchedule(schedule, m));
     }
-    if (lr instanceof StatefulSchedule) {
-      throw scheduleOutsideInject(LEARNING_RATE);
-    }
-    throw new IllegalStateException("unexpected learning rate " + lr);
+    return null;
   }
 
   @Override

@@ -8,11 +8,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.pytree4j.optim.kernels.OffHeap;
 
 /**
- * One block of off-heap float32 memory owned by the {@link SlabPool}: allocated by ND4J, never handed
- * out itself (arrays over it are made per leaf, see {@link LeafPointer}), freed only by the pool.
+ * One block of off-heap float32 memory owned by the {@link SlabPool}: an ND4J buffer of its own, or
+ * for a small one part of a {@link SlabChunks.Chunk}; never handed out itself (arrays over it are
+ * made per leaf, see {@link LeafPointer}), freed only by the pool.
  */
 final class Slab {
+  /** The buffer the slab is, or null when it is cut from {@link #chunk}. */
   private final DataBuffer owner;
+  private final SlabChunks.Chunk chunk;
   final long address;
   final int floats;
   /** The whole slab as a NIO buffer for the direct kernels, or null when it is too large for one. */
@@ -24,14 +27,33 @@ final class Slab {
 
   private Slab(DataBuffer owner, int floats) {
     this.owner = owner;
+    this.chunk = null;
     this.floats = floats;
     this.address = owner.address();
     this.bytes = 4L * floats <= Integer.MAX_VALUE ? owner.asNio().order(ByteOrder.nativeOrder()) : null;
   }
 
+  private Slab(SlabChunks.Chunk chunk, int from, int floats) {
+    this.owner = null;
+    this.chunk = chunk;
+    this.floats = floats;
+    this.address = chunk.address + 4L * from;
+    this.bytes = chunk.bytes(from, floats);
+  }
+
   /** Uninitialized memory for {@code floats} elements. */
   static Slab allocate(int floats) {
     return new Slab(Nd4j.createBuffer(DataType.FLOAT, floats, false), floats);
+  }
+
+  /** Elements {@code from} to {@code from + floats} of {@code chunk}, which the slab keeps reachable. */
+  static Slab cut(SlabChunks.Chunk chunk, int from, int floats) {
+    return new Slab(chunk, from, floats);
+  }
+
+  /** The chunk the slab was cut from, or null when it is an ND4J buffer of its own. */
+  SlabChunks.Chunk chunk() {
+    return chunk;
   }
 
   long bytes() {
@@ -52,6 +74,10 @@ final class Slab {
       idleViews.free();
       idleViews = null;
     }
-    owner.close();
+    if (chunk != null) {
+      chunk.release();
+    } else {
+      owner.close();
+    }
   }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  * it comes back when the garbage collector finds the lease unreachable, that is when no array made
  * over it (nor any view of one) is left, so a live state never sees its values change. A slab comes
  * back with the native views of its leaves ({@link NativeViews}), which the next lease over it reuses
- * where its leaves lie as before; the free slabs, views included, are kept within the budget.
+ * where its leaves lie as before; the free slabs, views included, are kept within the budget. Small
+ * slabs are cut from shared chunks ({@link SlabChunks}), as a fresh ND4J buffer costs microseconds.
  *
  * <p>The Java heap does not feel off-heap memory, so, as the JDK does for direct buffers, the pool
  * asks for a collection ({@code System.gc()}) once the memory lent since the last collection exceeds
@@ -43,6 +44,7 @@ final class SlabPool {
   private final Map<Long, ArrayDeque<Slab>> free = new HashMap<>();
   private final ReferenceQueue<Lease> returned = new ReferenceQueue<>();
   private final Set<LeaseRef> outstanding = new HashSet<>();
+  private final SlabChunks chunks = new SlabChunks();
   private long lentBytes;
   private long freeBytes;
   private long reused;
@@ -85,7 +87,7 @@ final class SlabPool {
       collectAbove = lentBytes + budget;
     }
     if (slab == null) {
-      slab = Slab.allocate(floats);
+      slab = floats <= SlabChunks.MAX_CUT_FLOATS && !closed ? chunks.cut(floats) : Slab.allocate(floats);
     } else {
       reused++;
     }
@@ -177,6 +179,7 @@ final class SlabPool {
    */
   synchronized void close() {
     closed = true;
+    chunks.retire();
     drain();
     for (ArrayDeque<Slab> slabs : free.values()) {
       for (Slab slab : slabs) {
