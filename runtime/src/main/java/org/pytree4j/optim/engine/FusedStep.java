@@ -401,10 +401,9 @@ final class FusedStep {
     float[] chunkSums = new float[chunks];
     int pieceChunks = PIECE / BLOCK;
     engine.threads.share(engine.threads.parts(total), (chunks + pieceChunks - 1) / pieceChunks, () -> {
-      float[] block = new float[BLOCK];
-      float[] t = new float[BLOCK / 4];
-      float[] u = new float[BLOCK / 8];
       FloatStream.Cursor in = grads.cursor();
+      // the Java loop's scratch, made only when a chunk is not in one run of memory or there is no native kernel
+      float[][] scratch = new float[3][];
       return piece -> {
         int from = piece * pieceChunks;
         int to = Math.min(chunks, from + pieceChunks);
@@ -423,10 +422,15 @@ final class FusedStep {
             c = last;
             continue;
           }
+          if (scratch[0] == null) {
+            scratch[0] = new float[BLOCK];
+            scratch[1] = new float[BLOCK / 4];
+            scratch[2] = new float[BLOCK / 8];
+          }
           int n = Math.min(BLOCK, starts[leaf + 1] - start);
-          in.read(start, block, n);
-          Arrays.fill(block, n, BLOCK, 0f);
-          chunkSums[c++] = SumOfSquares.chunk(block, t, u);
+          in.read(start, scratch[0], n);
+          Arrays.fill(scratch[0], n, BLOCK, 0f);
+          chunkSums[c++] = SumOfSquares.chunk(scratch[0], scratch[1], scratch[2]);
         }
       };
     });

@@ -68,7 +68,8 @@ public final class NativeKernels {
   public static final class Runs {
     /** The longs of one run, as the kernel reads them: grads, mu, nu, params, start, length. */
     private static final int RUN_LONGS = 6;
-    private long[] table = new long[RUN_LONGS * 64];
+    /** Grown as runs are added: a small model's step has a few runs, and every step makes a new table. */
+    private long[] table = new long[RUN_LONGS * 4];
     private int count;
 
     public void clear() {
