@@ -19,6 +19,7 @@ import static org.pytree4j.optim.Optax.lamb;
 import static org.pytree4j.optim.Optax.lars;
 import static org.pytree4j.optim.Optax.rmsprop;
 import static org.pytree4j.optim.Optax.scale;
+import static org.pytree4j.optim.Optax.scaleByLearningRate;
 import static org.pytree4j.optim.Optax.setHyperparam;
 import static org.pytree4j.optim.Optax.sgd;
 import static org.pytree4j.optim.schedule.Schedules.linear;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.pytree4j.optim.schedule.StatefulSchedule;
 import org.pytree4j.optim.schedule.Schedule;
 
 /** Reading and changing hyperparameters in a state, as Flax users do with {@code opt_state[1].hyperparams}. */
@@ -179,5 +181,30 @@ class HyperparamAccessTest {
         + " around scale_by_adam, or a constant", e.getMessage());
     OptState state = adam(linear(0.1, 0.0, 10)).init(params);
     assertInstanceOf(ScaleByScheduleState.class, state.get(1));
+  }
+
+  /** A stateful learning rate outside injectHyperparams is named when the transformation is used, not made. */
+  @Test
+  void aStatefulLearningRateOutsideInjectIsRejectedByName() {
+    StatefulSchedule<Integer> counting = new StatefulSchedule<>() {
+      @Override
+      public Integer init() {
+        return 0;
+      }
+
+      @Override
+      public Integer update(Integer count, Map<String, ?> extraArgs) {
+        return count + 1;
+      }
+
+      @Override
+      public double value(Integer count, Map<String, ?> extraArgs) {
+        return 0.1 * count;
+      }
+    };
+    ScaleByLearningRate tx = scaleByLearningRate(0.1).with(LEARNING_RATE, counting);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tx.init(params));
+    assertEquals("learning_rate of scale_by_learning_rate is a schedule, which only injectHyperparams evaluates:"
+        + " use injectHyperparams(...) around scale_by_learning_rate, or a constant", e.getMessage());
   }
 }
