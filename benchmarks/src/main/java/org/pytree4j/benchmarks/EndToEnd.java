@@ -168,11 +168,10 @@ public final class EndToEnd {
         double donated = median(runs.get(key(model, column, "pytree4j-donated")), Run::steady);
         double grad = median(runs.get(key(model, column, "pytree4j-grad")), Run::steady);
         double early = median(p, Run::early);
-        double spread = p.stream().mapToDouble(r -> r.p75 / r.p25).max().orElse(Double.NaN);
+        double spread = worstSpread(p);
         double runToRun = p.stream().mapToDouble(Run::steady).max().orElse(Double.NaN)
             / p.stream().mapToDouble(Run::steady).min().orElse(Double.NaN);
-        double torchSpread = runs.get(key(model, column, "pytorch")).stream().mapToDouble(r -> r.p75 / r.p25).max()
-            .orElse(Double.NaN);
+        double torchSpread = worstSpread(runs.get(key(model, column, "pytorch")));
         sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", model, column,
             step / floor, donated / floor, grad / floor, early / step, spread, runToRun, torchSpread));
       }
@@ -192,8 +191,7 @@ public final class EndToEnd {
       for (String model : models) {
         for (String column : COLUMNS) {
           List<Run> r = runs.get(key(model, column, system));
-          double spread = r.stream().mapToDouble(x -> x.p75 / x.p25).max().orElse(Double.NaN);
-          sb.append(String.format(Locale.ROOT, " %.2f | %.2f |", median(r, Run::early) / median(r, Run::steady), spread));
+          sb.append(String.format(Locale.ROOT, " %.2f | %.2f |", median(r, Run::early) / median(r, Run::steady), worstSpread(r)));
         }
       }
       sb.append('\n');
@@ -212,6 +210,11 @@ public final class EndToEnd {
         + "CPU time stolen by the hypervisor during the run: %.1f%%; run took %.1f min.%n", before.cpu(), before.cores(),
         before.jvm(), before.load(), after.load(), 100 * before.stolenShareUntil(after), before.minutesUntil(after)));
     return sb.toString();
+  }
+
+  /** The largest p75/p25 of the runs. */
+  private static double worstSpread(List<Run> runs) {
+    return runs.stream().mapToDouble(r -> r.p75 / r.p25).max().orElse(Double.NaN);
   }
 
   private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
