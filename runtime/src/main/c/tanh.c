@@ -1,5 +1,8 @@
 /*
- * libnd4j's float32 tanh as pytree4j's plans compute it (org.pytree4j.grad.NativeTanh): the operations
+ * The float32 tanh kernels of pytree4j's gradient plans (org.pytree4j.grad.NativeTanh): the forward
+ * tanh (alone or after its bias add) and tanh_bp, further down.
+ *
+ * libnd4j's float32 tanh as pytree4j's plans compute it: the operations
  * of org.pytree4j.grad.FloatTanh, the Java port, element for element, so the same bits; eight elements
  * at a time where the CPU has AVX2, one at a time otherwise. Built with -ffp-contract=off: no product
  * and sum may fuse into an FMA, as none does in Java.
@@ -87,5 +90,71 @@ JNIEXPORT void JNICALL Java_org_pytree4j_grad_NativeTanh_tanh(JNIEnv *env, jclas
     tanh_avx2((const float *)(intptr_t)in, (float *)(intptr_t)out, n);
   } else {
     tanh_scalar((const float *)(intptr_t)in, (float *)(intptr_t)out, n);
+  }
+}
+
+/*
+ * A bias add and the tanh of its result (KernelStep.biasTanh): sum = x + b, b added to each of the
+ * rows x cols matrix's rows (libnd4j's broadcast add: one float addition an element), then
+ * out = tanh(sum), row by row while the row is in cache. sum is written too, for any other reader.
+ */
+JNIEXPORT void JNICALL Java_org_pytree4j_grad_NativeTanh_biasTanh(
+    JNIEnv *env, jclass cls, jlong x, jlong b, jlong sum, jlong out, jlong rows, jlong cols) {
+  __builtin_cpu_init();
+  int avx2 = __builtin_cpu_supports("avx2");
+  const float *bias = (const float *)(intptr_t)b;
+  for (long i = 0; i < rows; i++) {
+    const float *xi = (const float *)(intptr_t)x + i * cols;
+    float *si = (float *)(intptr_t)sum + i * cols;
+    for (long j = 0; j < cols; j++) si[j] = xi[j] + bias[j];
+    if (avx2) {
+      tanh_avx2(si, (float *)(intptr_t)out + i * cols, cols);
+    } else {
+      tanh_scalar(si, (float *)(intptr_t)out + i * cols, cols);
+    }
+  }
+}
+
+/*
+ * tanh_bp as the plans compute it (KernelStep.TanhBackward): out = g * (1 - th * th) from the forward
+ * pass's th, and, when sums is not null, the column sums of out (rows x cols, c order) added row by
+ * row, so each column is summed in row order as libnd4j's reduction along dimension 0 sums it. The
+ * loops are the Java kernel's, in its order; the compiler vectorizes them across columns, which
+ * changes no element's operations.
+ */
+#define TANH_BP_BODY                                               \
+  for (long i = 0; i < rows; i++) {                                \
+    const float *t = th + i * cols, *d = g + i * cols;             \
+    float *o = out + i * cols;                                     \
+    for (long j = 0; j < cols; j++) {                              \
+      float v = d[j] * (1.0f - t[j] * t[j]);                       \
+      o[j] = v;                                                    \
+      if (sums) sums[j] += v;                                      \
+    }                                                              \
+  }
+
+__attribute__((target("avx2"))) static void tanh_bp_avx2(
+    const float *th, const float *g, float *out, float *sums, long rows, long cols) {
+  TANH_BP_BODY
+}
+
+static void tanh_bp_sse2(const float *th, const float *g, float *out, float *sums, long rows, long cols) {
+  TANH_BP_BODY
+}
+
+/*
+ * out = g * (1 - th * th) over rows x cols floats; when sums is not 0, also the column sums of out,
+ * into the cols floats there. Native addresses of float32 memory; out may be g.
+ */
+JNIEXPORT void JNICALL Java_org_pytree4j_grad_NativeTanh_backward(
+    JNIEnv *env, jclass cls, jlong th, jlong g, jlong out, jlong sums, jlong rows, jlong cols) {
+  if (sums) memset((void *)(intptr_t)sums, 0, 4 * (size_t)cols);
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) {
+    tanh_bp_avx2((const float *)(intptr_t)th, (const float *)(intptr_t)g, (float *)(intptr_t)out,
+        (float *)(intptr_t)sums, rows, cols);
+  } else {
+    tanh_bp_sse2((const float *)(intptr_t)th, (const float *)(intptr_t)g, (float *)(intptr_t)out,
+        (float *)(intptr_t)sums, rows, cols);
   }
 }

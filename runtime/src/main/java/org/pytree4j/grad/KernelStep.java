@@ -18,8 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@link #tanhBackward}: {@code tanh_bp}'s {@code g * (1 - th * th)} from the forward pass's
  *       {@code th} in one pass (three elementwise ops otherwise), and in the same pass, where the layer
  *       has a bias, that bias's gradient (the column sums of the result, as {@link #columnSum} sums);
+ *       for float32 by {@link NativeTanh} where it loaded;
  *   <li>{@link #tanh}: the forward {@code tanh} of float32 arrays, by {@link NativeTanh} or
- *       {@link FloatTanh}, in a quarter or half of libnd4j's time;
+ *       {@link FloatTanh}, in a quarter or half of libnd4j's time; {@link #biasTanh}, the same after
+ *       the bias add that computes its input, in the same pass;
  *   <li>{@link #negate}: {@code neg}, a sign flip, which ND4J's executioner runs as a legacy op at
  *       10 to 40 us even for the loss's one element.
  * </ul>
@@ -115,6 +117,20 @@ abstract class KernelStep extends PlanStep {
     };
   }
 
+  /**
+   * {@code sum = x + b} for a {@code [rows, cols]} matrix x and a bias b of {@code cols}, and
+   * {@code out = tanh(sum)}, by {@link NativeTanh#biasTanh} (the plan fuses them only where it loaded):
+   * the bias add's and the tanh's bits in one pass, without libnd4j's broadcast op.
+   */
+  static KernelStep biasTanh(String name, PlanValue x, PlanValue b, PlanValue sum, PlanValue out) {
+    return new KernelStep(name) {
+      @Override
+      void run() {
+        NativeTanh.biasTanh(x.array(), b.array(), sum.array(), out.array());
+      }
+    };
+  }
+
   /** {@code out = -x}, elementwise: libnd4j's {@code neg} flips the sign bit, as Java's does. */
   static KernelStep negate(String name, PlanValue x, PlanValue out) {
     return new KernelStep(name) {
@@ -188,13 +204,21 @@ abstract class KernelStep extends PlanStep {
 
     @Override
     void run() {
+      INDArray thArray = th.array();
+      INDArray gArray = g.array();
+      INDArray outArray = out.array();
+      if (NativeTanh.AVAILABLE && thArray.dataType() == DataType.FLOAT) {
+        if (sums != null) {
+          NativeTanh.backwardWithSums(thArray, gArray, outArray, sums.array());
+        } else {
+          NativeTanh.backward(thArray, gArray, outArray);
+        }
+        return;
+      }
       if (sums != null) {
         runWithSums();
         return;
       }
-      INDArray thArray = th.array();
-      INDArray gArray = g.array();
-      INDArray outArray = out.array();
       int n = (int) thArray.length();
       int block = Math.min(BLOCK, n);
       if (thArray.dataType() == DataType.FLOAT) {
@@ -230,6 +254,15 @@ abstract class KernelStep extends PlanStep {
       }
     }
 
+    /** One row: {@code d[j] = d[j] * (1 - t[j] * t[j])}, each added into {@code sum[j]}. */
+    static void productsAndSums(float[] t, float[] d, float[] sum, int cols) {
+      for (int j = 0; j < cols; j++) {
+        float v = d[j] * (1.0f - t[j] * t[j]);
+        d[j] = v;
+        sum[j] += v;
+      }
+    }
+
     /** Row by row: each row's products, written out and added into the column sums in row order. */
     private void runWithSums() {
       INDArray thArray = th.array();
@@ -251,11 +284,7 @@ abstract class KernelStep extends PlanStep {
         for (int i = 0, row = 0; i < rows; i++, row += cols) {
           t.get(thAt + row, tb, 0, cols);
           d.get(gAt + row, db, 0, cols);
-          for (int j = 0; j < cols; j++) {
-            float v = db[j] * (1.0f - tb[j] * tb[j]);
-            db[j] = v;
-            sum[j] += v;
-          }
+          productsAndSums(tb, db, sum, cols);
           o.put(outAt + row, db, 0, cols);
         }
         buffers.floats(3, sumArray).put((int) sumArray.offset(), sum);

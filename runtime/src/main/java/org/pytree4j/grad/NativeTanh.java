@@ -13,9 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@link FloatTanh} in native code ({@code src/main/c/tanh.c}, built into the runtime jar for
  * linux-x86_64 when the build machine has gcc): eight elements at a time with AVX2, on the arrays'
- * native memory, about 1 ns an element here against the Java port's 3.3 and libnd4j's 6. It is used
- * only after it gives the Java port's bits on {@link FloatTanh#probeInputs}; set {@value #PROPERTY}
- * to {@code false} to keep the Java port.
+ * native memory, about 1 ns an element here against the Java port's 3.3 and libnd4j's 6, also
+ * fused with the bias add before it ({@link #biasTanh}); and the float32 {@code tanh_bp} of {@link KernelStep.TanhBackward}, with its column sums, read and written in
+ * place rather than copied through heap arrays. It is used only after both give the Java kernels'
+ * bits ({@link FloatTanh#probeInputs}, {@link #backwardAgrees}); set {@value #PROPERTY} to
+ * {@code false} to keep the Java kernels.
  */
 final class NativeTanh {
   static final String PROPERTY = "pytree4j.grad.native";
@@ -35,6 +37,41 @@ final class NativeTanh {
       return;   // ND4J gives an empty array no buffer
     }
     tanh(address(x), address(out), x.length());
+  }
+
+  private static native void biasTanh(long x, long b, long sum, long out, long rows, long cols);
+
+  /**
+   * {@code sum = x + b} (b added to every row of the {@code [rows, cols]} matrix x) and
+   * {@code out = tanh(sum)}: a bias add and its tanh in one pass; contiguous float32 arrays.
+   */
+  static void biasTanh(INDArray x, INDArray b, INDArray sum, INDArray out) {
+    if (!x.isEmpty()) {
+      biasTanh(address(x), address(b), address(sum), address(out), x.size(0), x.size(1));
+    }
+  }
+
+  /**
+   * {@code out = g * (1 - th * th)} and, when {@code sums} is not 0, the column sums of {@code out}
+   * (rows x cols) into {@code sums}: {@link KernelStep.TanhBackward}'s operations in its order.
+   */
+  private static native void backward(long th, long g, long out, long sums, long rows, long cols);
+
+  /** {@code out = g * (1 - th * th)}: contiguous float32 arrays of the same length. */
+  static void backward(INDArray th, INDArray g, INDArray out) {
+    if (!th.isEmpty()) {
+      backward(address(th), address(g), address(out), 0, 1, th.length());
+    }
+  }
+
+  /**
+   * {@code out = g * (1 - th * th)} for {@code [rows, cols]} float32 matrices, and the column sums of
+   * {@code out} into {@code sums}, a float32 vector of {@code cols}.
+   */
+  static void backwardWithSums(INDArray th, INDArray g, INDArray out, INDArray sums) {
+    if (!th.isEmpty()) {
+      backward(address(th), address(g), address(out), address(sums), out.size(0), out.size(1));
+    }
   }
 
   private static long address(INDArray a) {
@@ -58,10 +95,54 @@ final class NativeTanh {
       } finally {
         Files.deleteIfExists(file);   // a loaded library stays mapped after its file is gone
       }
-      return differences(FloatTanh.probeInputs()).length == 0;
+      return differences(FloatTanh.probeInputs()).length == 0 && backwardAgrees();
     } catch (IOException | LinkageError | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether the native {@code tanh_bp}, with and without column sums, gives the Java kernel's bits on
+   * a matrix of {@link FloatTanh#probeInputs} (as th) and their negations in reverse (as g).
+   */
+  static boolean backwardAgrees() {
+    float[] th = FloatTanh.probeInputs();
+    int cols = 7;
+    int rows = th.length / cols;
+    int n = rows * cols;
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = -th[n - 1 - i];
+    }
+    float[] expected = new float[n];
+    float[] expectedSums = new float[cols];
+    float[] row = new float[cols];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(g, i * cols, row, 0, cols);
+      KernelStep.TanhBackward.productsAndSums(java.util.Arrays.copyOfRange(th, i * cols, (i + 1) * cols), row,
+          expectedSums, cols);
+      System.arraycopy(row, 0, expected, i * cols, cols);
+    }
+    INDArray thArray = Nd4j.createFromArray(java.util.Arrays.copyOf(th, n)).reshape(rows, cols);
+    INDArray gArray = Nd4j.createFromArray(g).reshape(rows, cols);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, cols);
+    INDArray sums = Nd4j.createUninitialized(DataType.FLOAT, cols);
+    backwardWithSums(thArray, gArray, out, sums);
+    INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, rows, cols);
+    backward(thArray, gArray, plain);
+    return sameBits(expected, out.data().asFloat()) && sameBits(expected, plain.data().asFloat())
+        && sameBits(expectedSums, sums.toFloatVector());
+  }
+
+  /** The same bits, a NaN being any NaN (which operand's NaN a product returns is the compiler's choice). */
+  private static boolean sameBits(float[] expected, float[] actual) {
+    for (int i = 0; i < expected.length; i++) {
+      if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])
+          && !(Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Indexes where the native kernel and {@link FloatTanh} differ on {@code x}; NaN equals NaN. */

@@ -59,6 +59,11 @@ final class PlanBuilder {
   private final Set<PlanValue> varying = new HashSet<>();
   private final Map<PlanValue, PlanValue> tanhOutputs = new HashMap<>();
   private final List<PlanStep> steps = new ArrayList<>();
+  /** The last step added, when it is a bias add a following tanh may take into its pass; else null. */
+  private BiasAdd lastBiasAdd;
+
+  /** A bias add's step, its matrix and bias, and its sum. */
+  private record BiasAdd(PlanStep step, String matrix, String bias, PlanValue sum) {}
 
   private PlanBuilder(SameDiff graph, OpThreads threads) {
     this.graph = graph;
@@ -281,7 +286,16 @@ final class PlanBuilder {
       return;
     }
     boolean tanh = op instanceof org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
-    if (tanh && javaTanh(in, out)) {
+    BiasAdd biasAdd = tanh ? biasAddOf(inputs.get(0)) : null;
+    if (tanh && biasAdd != null && javaTanh(in, out) && NativeTanh.AVAILABLE) {
+      // the bias add's step is the last one, so no other step has read its sum yet: this one writes it
+      steps.remove(steps.size() - 1);
+      PlanValue sum = biasAdd.sum();
+      PlanValue th = addKernel(v -> KernelStep.biasTanh(sdOp.getName() + " (bias add and tanh kernel)",
+          values.get(biasAdd.matrix()), values.get(biasAdd.bias()), sum, v),
+          List.of(biasAdd.matrix(), biasAdd.bias()), outputs.get(0), out[0]);
+      sum.producedBy(th.producer());
+    } else if (tanh && javaTanh(in, out)) {
       addKernel(v -> KernelStep.tanh(sdOp.getName() + " (tanh kernel)", values.get(inputs.get(0)), v), inputs,
           outputs.get(0), out[0]);
     } else if (op instanceof Negative && in.length == 1 && out.length == 1 && in[0].length() == out[0].length()
@@ -289,11 +303,38 @@ final class PlanBuilder {
       addKernel(v -> KernelStep.negate(sdOp.getName() + " (neg kernel)", values.get(inputs.get(0)), v), inputs,
           outputs.get(0), out[0]);
     } else {
+      int before = steps.size();
       addStep(sdOp.getName(), op, context, inputs, in, outputs, out, work(op, in, out));
+      lastBiasAdd = steps.size() > before && isBiasAdd(op, in, out)
+          ? new BiasAdd(steps.get(steps.size() - 1), inputs.get(in[0].rank() == 2 ? 0 : 1),
+              inputs.get(in[0].rank() == 2 ? 1 : 0), values.get(outputs.get(0)))
+          : null;
     }
     if (tanh) {
       tanhOutputs.put(values.get(inputs.get(0)), values.get(outputs.get(0)));
     }
+  }
+
+  /**
+   * The bias add computing {@code input}, if it is the plan's last step: then a tanh of it can run
+   * as one kernel with it ({@link KernelStep#biasTanh}).
+   */
+  private BiasAdd biasAddOf(String input) {
+    BiasAdd last = lastBiasAdd;
+    return last != null && !steps.isEmpty() && steps.get(steps.size() - 1) == last.step()
+        && values.get(input) == last.sum() ? last : null;
+  }
+
+  /** A float32 {@code add} of a c-ordered matrix and a vector of its width, either way round. */
+  private static boolean isBiasAdd(DifferentialFunction op, INDArray[] in, INDArray[] out) {
+    if (!(op instanceof CustomOp custom) || !custom.opName().equals("add") || in.length != 2 || out.length != 1) {
+      return false;
+    }
+    INDArray matrix = in[0].rank() == 2 ? in[0] : in[1];
+    INDArray bias = in[0].rank() == 2 ? in[1] : in[0];
+    return matrix.rank() == 2 && bias.rank() == 1 && bias.length() == matrix.size(1)
+        && matrix.dataType() == DataType.FLOAT && KernelStep.fits(matrix, bias, out[0])
+        && Arrays.equals(matrix.shape(), out[0].shape());
   }
 
   /**
