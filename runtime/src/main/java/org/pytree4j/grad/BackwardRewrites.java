@@ -3,10 +3,12 @@ package org.pytree4j.grad;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LogSoftMaxDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
@@ -26,6 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       order), in the pass of {@code tanh_bp} when that computes the incoming gradient;
  *   <li>{@code multiply_bp} of same-shape arrays: only the products that are read (the labels' gradient
  *       of a cross-entropy never is);
+ *   <li>{@code log_softmax_bp} of a float32 matrix along its rows: libnd4j's operations in one native
+ *       call ({@link KernelStep#logSoftmaxBackward});
  *   <li>{@code tanh_bp}: libnd4j recomputes {@code th = tanh(x)} and returns {@code g * (1 - th * th)};
  *       the forward pass already holds {@code tanh(x)} (the same function of the same input), so the
  *       plan computes {@code g * (1 - y * y)} from it without the second, expensive tanh, in one pass
@@ -52,7 +56,29 @@ final class BackwardRewrites {
     if (op instanceof TanhDerivative) {
       return tanhBp(plan, op.getOwnName(), inputs, outputs);
     }
+    if (op instanceof LogSoftMaxDerivative logSoftmax) {
+      return logSoftmaxBp(plan, op.getOwnName(), logSoftmax.iArgs(), inputs, outputs);
+    }
     return false;
+  }
+
+  /** log_softmax_bp(x, g) of a float32 matrix along its rows: {@link KernelStep#logSoftmaxBackward}. */
+  private static boolean logSoftmaxBp(PlanBuilder plan, String name, long[] iArgs, List<String> inputs,
+      List<String> outputs) {
+    if (inputs.size() != 2 || outputs.size() != 1 || !NativeLogSoftmax.AVAILABLE) {
+      return false;
+    }
+    INDArray x = array(plan, inputs.get(0));
+    INDArray g = array(plan, inputs.get(1));
+    if (!NativeLogSoftmax.fits(x, iArgs) || !Arrays.equals(x.shape(), g.shape()) || !KernelStep.fits(x, g)
+        || plan.typeOf(outputs.get(0)) != DataType.FLOAT) {
+      return false;
+    }
+    PlanValue xv = plan.value(inputs.get(0));
+    PlanValue gv = plan.value(inputs.get(1));
+    plan.addKernel(out -> KernelStep.logSoftmaxBackward(name + " (log_softmax_bp kernel)", xv, gv, out), inputs,
+        outputs.get(0), Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c'));
+    return true;
   }
 
   /** matmul_bp(x, y, g): dx = matmul(g, y, [tZ, !tY, tX]), dy = matmul(x, g, [!tX, tZ, tY]). */

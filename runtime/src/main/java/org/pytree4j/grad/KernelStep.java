@@ -22,6 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@link #tanh}: the forward {@code tanh} of float32 arrays, by {@link NativeTanh} or
  *       {@link FloatTanh}, in a quarter or half of libnd4j's time; {@link #biasTanh}, the same after
  *       the bias add that computes its input, in the same pass;
+ *   <li>{@link #logSoftmax} and {@link #logSoftmaxBackward}: float32 {@code log_softmax} and its
+ *       gradient along a matrix's rows, by {@link NativeLogSoftmax}, one call instead of libnd4j's op;
  *   <li>{@link #negate}: {@code neg}, a sign flip, which ND4J's executioner runs as a legacy op at
  *       10 to 40 us even for the loss's one element.
  * </ul>
@@ -127,6 +129,26 @@ abstract class KernelStep extends PlanStep {
       @Override
       void run() {
         NativeTanh.biasTanh(x.array(), b.array(), sum.array(), out.array());
+      }
+    };
+  }
+
+  /** {@code out = log_softmax(x)} along the rows of a float32 matrix, by {@link NativeLogSoftmax}. */
+  static KernelStep logSoftmax(String name, PlanValue x, PlanValue out) {
+    return new KernelStep(name) {
+      @Override
+      void run() {
+        NativeLogSoftmax.logSoftmax(x.array(), out.array());
+      }
+    };
+  }
+
+  /** {@code out = log_softmax_bp(x, g)} along the rows of float32 matrices, by {@link NativeLogSoftmax}. */
+  static KernelStep logSoftmaxBackward(String name, PlanValue x, PlanValue g, PlanValue out) {
+    return new KernelStep(name) {
+      @Override
+      void run() {
+        NativeLogSoftmax.logSoftmaxBackward(x.array(), g.array(), out.array());
       }
     };
   }

@@ -23,8 +23,11 @@ final class NativeTanh {
   static final String PROPERTY = "pytree4j.grad.native";
   static final String LIBRARY = "native/linux-x86_64/libpytree4j-grad.so";
 
-  /** True when the library loaded and agrees with {@link FloatTanh}. */
-  static final boolean AVAILABLE = load();
+  /** True when the library (also {@link NativeLogSoftmax}'s) loaded. */
+  static final boolean LOADED = load();
+
+  /** True when the library loaded and its tanh kernels agree with {@link FloatTanh} and the Java tanh_bp. */
+  static final boolean AVAILABLE = LOADED && agrees();
 
   private NativeTanh() {}
 
@@ -95,8 +98,16 @@ final class NativeTanh {
       } finally {
         Files.deleteIfExists(file);   // a loaded library stays mapped after its file is gone
       }
-      return differences(FloatTanh.probeInputs()).length == 0 && backwardAgrees();
+      return true;
     } catch (IOException | LinkageError | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean agrees() {
+    try {
+      return differences(FloatTanh.probeInputs()).length == 0 && backwardAgrees();
+    } catch (LinkageError | RuntimeException e) {
       return false;
     }
   }
@@ -135,7 +146,7 @@ final class NativeTanh {
   }
 
   /** The same bits, a NaN being any NaN (which operand's NaN a product returns is the compiler's choice). */
-  private static boolean sameBits(float[] expected, float[] actual) {
+  static boolean sameBits(float[] expected, float[] actual) {
     for (int i = 0; i < expected.length; i++) {
       if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])
           && !(Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ops.BaseOp;
 import org.nd4j.linalg.api.ops.BaseReduceOp;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ReduceOp;
@@ -298,6 +299,11 @@ final class PlanBuilder {
     } else if (tanh && javaTanh(in, out)) {
       addKernel(v -> KernelStep.tanh(sdOp.getName() + " (tanh kernel)", values.get(inputs.get(0)), v), inputs,
           outputs.get(0), out[0]);
+    } else if (op instanceof LogSoftMax logSoftmax && in.length == 1 && out.length == 1 && NativeLogSoftmax.AVAILABLE
+        && NativeLogSoftmax.fits(in[0], logSoftmax.iArgs()) && KernelStep.fits(in[0], out[0])
+        && Arrays.equals(in[0].shape(), out[0].shape())) {
+      addKernel(v -> KernelStep.logSoftmax(sdOp.getName() + " (log_softmax kernel)", values.get(inputs.get(0)), v),
+          inputs, outputs.get(0), out[0]);
     } else if (op instanceof Negative && in.length == 1 && out.length == 1 && in[0].length() == out[0].length()
         && in[0].length() <= NEGATE_IN_JAVA && KernelStep.fits(in[0], out[0])) {
       addKernel(v -> KernelStep.negate(sdOp.getName() + " (neg kernel)", values.get(inputs.get(0)), v), inputs,

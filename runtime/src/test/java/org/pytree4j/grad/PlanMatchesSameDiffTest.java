@@ -45,7 +45,8 @@ class PlanMatchesSameDiffTest {
 
   /**
    * float32: the hidden layer's bias add and tanh run as one kernel where the native one loaded (else
-   * the add as libnd4j's op and the tanh as the Java kernel); float64: both as libnd4j's ops.
+   * the add as libnd4j's op and the tanh as the Java kernel), and so do log_softmax and its gradient;
+   * float64: all as libnd4j's ops.
    */
   @Test
   void float32TanhRunsAsTheTanhKernelWithItsBiasAddFloat64AsLibnd4jsOpsAndNegAsAKernelInBoth() {
@@ -62,6 +63,9 @@ class PlanMatchesSameDiffTest {
           type + ": " + plan);
       assertEquals(type == DataType.DOUBLE, plan.contains("tanh (tanh)") && plan.contains("add (add)"), type + ": " + plan);
       assertTrue(plan.contains("(neg kernel)") && !plan.contains("(neg)"), type + ": " + plan);
+      boolean logSoftmaxKernels = type == DataType.FLOAT && NativeLogSoftmax.AVAILABLE;
+      assertEquals(logSoftmaxKernels, plan.contains("(log_softmax kernel)") && plan.contains("(log_softmax_bp kernel)")
+          && !plan.contains("(log_softmax)") && !plan.contains("(log_softmax_bp)"), type + ": " + plan);
     }
   }
 
