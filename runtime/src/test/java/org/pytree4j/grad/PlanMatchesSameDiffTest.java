@@ -109,6 +109,34 @@ class PlanMatchesSameDiffTest {
     assertPlanMatches(() -> Grad.valueAndGrad(loss, params.apply(0), batch.apply(4)), params, batch, new int[] {4, 6});
   }
 
+  /**
+   * float32 bias adds before a tanh, one written bias first, whose sums are also read by later ops:
+   * the fused kernel still writes each sum for them, and the plan gives SameDiff's bits.
+   */
+  @Test
+  void biasAddsBeforeATanhWrittenEitherWayAndReadTwice() {
+    Random rng = new Random(46);
+    IntFunction<Map<String, INDArray>> params = step -> Map.of(
+        "w1", randn(rng, DataType.FLOAT, 3, 5), "b1", randn(rng, DataType.FLOAT, 5),
+        "w2", randn(rng, DataType.FLOAT, 5, 4), "b2", randn(rng, DataType.FLOAT, 4));
+    IntFunction<Map<String, INDArray>> batch = rows -> Map.of("x", randn(rng, DataType.FLOAT, rows, 3));
+    LossFn<Map<String, INDArray>, Map<String, INDArray>> loss = (g, p, b) -> {
+      SDVariable z1 = g.var(p.get("b1")).add(g.var(b.get("x")).mmul(g.var(p.get("w1"))));   // bias first
+      SDVariable h1 = g.sd().math.tanh(z1);
+      SDVariable z2 = h1.mmul(g.var(p.get("w2"))).add(g.var(p.get("b2")));
+      SDVariable h2 = g.sd().math.tanh(z2);
+      return h2.mul(h2).sum().add(z2.mul(z1.sum(1).reshape(-1, 1)).mean());   // both sums read again
+    };
+    assertPlanMatches(() -> Grad.valueAndGrad(loss, params.apply(0), batch.apply(5)), params, batch, new int[] {5, 5, 7, 5});
+    if (NativeTanh.AVAILABLE) {
+      ValueAndGradFn<Map<String, INDArray>, Map<String, INDArray>> fn =
+          Grad.valueAndGrad(loss, params.apply(0), batch.apply(5));
+      fn.apply(params.apply(0), batch.apply(5));
+      String plan = fn.planFor(5).toString();
+      assertTrue(plan.contains("(bias add and tanh kernel)"), plan);
+    }
+  }
+
   @Test
   void unusedParamAndParamsOnlyLoss() {
     Random rng = new Random(44);
