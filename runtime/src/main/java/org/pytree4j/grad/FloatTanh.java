@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code exp2} step for step, in plain double arithmetic.
  *
  * <p>Against glibc 2.36's FMA build of {@code powf} it agrees with libnd4j on all 2^32 float inputs
- * (NaNs as NaN; {@code FloatTanhTest}, the full sweep with {@code -Plong-tests}). Another C library may round differently, so plans use it only where
- * {@link #agreesWithLibnd4j} found it equal to libnd4j's op on this machine.
+ * (NaNs as NaN; {@code FloatTanhTest}, the full sweep with {@code -Plong-tests}). Another C library
+ * may round differently, so plans use it only where {@link #agreesWithLibnd4j} found it equal to
+ * libnd4j's op on this machine.
  */
 final class FloatTanh {
   /** log2((float) e) as glibc's powf computes it: its log2 table's entry 15 and degree-5 polynomial. */

@@ -8,15 +8,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * libnd4j's float32 {@code log_softmax} and {@code log_softmax_bp} along the last dimension of a
- * matrix in native code ({@code src/main/c/log_softmax.c}, in {@link NativeTanh}'s library): libnd4j's
+ * matrix in native code ({@code src/main/c/log_softmax.c}, in the {@link GradNativeLibrary}): libnd4j's
  * operations in its order, with the C library's {@code expf} and {@code logf} as libnd4j calls them,
  * one call for the whole matrix instead of libnd4j's op (on the medium model's 128 x 10 logits,
  * 0.066 and 0.044 ms as libnd4j's ops). It is used only after both gave libnd4j's bits on a probe in
  * this process ({@link #agreesWithLibnd4j}); {@code -Dpytree4j.grad.native=false} keeps libnd4j's ops.
  */
 final class NativeLogSoftmax {
-  /** True when {@link NativeTanh}'s library loaded and these kernels agree with libnd4j's ops. */
-  static final boolean AVAILABLE = NativeTanh.LOADED && agreesWithLibnd4j();
+  /** True when the {@link GradNativeLibrary} loaded and these kernels agree with libnd4j's ops. */
+  static final boolean AVAILABLE = GradNativeLibrary.LOADED && agreesWithLibnd4j();
 
   private NativeLogSoftmax() {}
 
@@ -88,7 +88,7 @@ final class NativeLogSoftmax {
     logSoftmax(x, out);
     INDArray grad = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
     logSoftmaxBackward(x, g, grad);
-    return NativeTanh.sameBits(expected.data().asFloat(), out.data().asFloat())
-        && NativeTanh.sameBits(expectedGrad.data().asFloat(), grad.data().asFloat());
+    return GradNativeLibrary.sameBits(expected.data().asFloat(), out.data().asFloat())
+        && GradNativeLibrary.sameBits(expectedGrad.data().asFloat(), grad.data().asFloat());
   }
 }

@@ -1,33 +1,20 @@
 package org.pytree4j.grad;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link FloatTanh} in native code ({@code src/main/c/tanh.c}, built into the runtime jar for
- * linux-x86_64 when the build machine has gcc): eight elements at a time with AVX2, on the arrays'
- * native memory, about 1 ns an element here against the Java port's 3.3 and libnd4j's 6, also
- * fused with the bias add before it ({@link #biasTanh}); and the float32 {@code tanh_bp} of {@link KernelStep.TanhBackward}, with its column sums, read and written in
- * place rather than copied through heap arrays. It is used only after both give the Java kernels'
- * bits ({@link FloatTanh#probeInputs}, {@link #backwardAgrees}); set {@value #PROPERTY} to
- * {@code false} to keep the Java kernels.
+ * {@link FloatTanh} in native code ({@code src/main/c/tanh.c}, in the {@link GradNativeLibrary}):
+ * eight elements at a time with AVX2, on the arrays' native memory, about 1 ns an element here against
+ * the Java port's 3.3 and libnd4j's 6, also fused with the bias add before it ({@link #biasTanh}); and
+ * the float32 {@code tanh_bp} of {@link KernelStep.TanhBackward}, with its column sums, read and
+ * written in place rather than copied through heap arrays. It is used only after both give the Java
+ * kernels' bits ({@link FloatTanh#probeInputs}, {@link #backwardAgrees}).
  */
 final class NativeTanh {
-  static final String PROPERTY = "pytree4j.grad.native";
-  static final String LIBRARY = "native/linux-x86_64/libpytree4j-grad.so";
-
-  /** True when the library (also {@link NativeLogSoftmax}'s) loaded. */
-  static final boolean LOADED = load();
-
   /** True when the library loaded and its tanh kernels agree with {@link FloatTanh} and the Java tanh_bp. */
-  static final boolean AVAILABLE = LOADED && agrees();
+  static final boolean AVAILABLE = GradNativeLibrary.LOADED && agrees();
 
   private NativeTanh() {}
 
@@ -81,29 +68,6 @@ final class NativeTanh {
     return a.data().address() + 4L * a.offset();
   }
 
-  private static boolean load() {
-    if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))
-        || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
-        || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
-      return false;
-    }
-    try (InputStream library = NativeTanh.class.getResourceAsStream(LIBRARY)) {
-      if (library == null) {
-        return false;
-      }
-      Path file = Files.createTempFile("pytree4j-grad-", ".so");
-      try {
-        Files.copy(library, file, StandardCopyOption.REPLACE_EXISTING);
-        System.load(file.toAbsolutePath().toString());
-      } finally {
-        Files.deleteIfExists(file);   // a loaded library stays mapped after its file is gone
-      }
-      return true;
-    } catch (IOException | LinkageError | RuntimeException e) {
-      return false;
-    }
-  }
-
   private static boolean agrees() {
     try {
       return differences(FloatTanh.probeInputs()).length == 0 && backwardAgrees();
@@ -141,19 +105,9 @@ final class NativeTanh {
     backwardWithSums(thArray, gArray, out, sums);
     INDArray plain = Nd4j.createUninitialized(DataType.FLOAT, rows, cols);
     backward(thArray, gArray, plain);
-    return sameBits(expected, out.data().asFloat()) && sameBits(expected, plain.data().asFloat())
-        && sameBits(expectedSums, sums.toFloatVector());
-  }
-
-  /** The same bits, a NaN being any NaN (which operand's NaN a product returns is the compiler's choice). */
-  static boolean sameBits(float[] expected, float[] actual) {
-    for (int i = 0; i < expected.length; i++) {
-      if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])
-          && !(Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {
-        return false;
-      }
-    }
-    return true;
+    return GradNativeLibrary.sameBits(expected, out.data().asFloat())
+        && GradNativeLibrary.sameBits(expected, plain.data().asFloat())
+        && GradNativeLibrary.sameBits(expectedSums, sums.toFloatVector());
   }
 
   /** Indexes where the native kernel and {@link FloatTanh} differ on {@code x}; NaN equals NaN. */

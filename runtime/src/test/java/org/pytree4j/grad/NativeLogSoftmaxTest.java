@@ -21,7 +21,7 @@ class NativeLogSoftmaxTest {
 
   @Test
   void theKernelsLoadWhereTheBuildMadeThem() {
-    boolean built = NativeTanh.class.getResource(NativeTanh.LIBRARY) != null;
+    boolean built = GradNativeLibrary.class.getResource(GradNativeLibrary.LIBRARY) != null;
     Assumptions.assumeTrue(built, "the build makes the library on linux-x86_64 with gcc");
     assertTrue(NativeLogSoftmax.AVAILABLE, "built, but it did not load or disagreed with libnd4j's ops");
   }

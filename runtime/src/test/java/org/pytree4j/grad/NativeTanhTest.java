@@ -19,7 +19,7 @@ class NativeTanhTest {
 
   @Test
   void theLibraryLoadsWhereTheBuildMadeIt() {
-    boolean built = NativeTanh.class.getResource(NativeTanh.LIBRARY) != null;
+    boolean built = GradNativeLibrary.class.getResource(GradNativeLibrary.LIBRARY) != null;
     Assumptions.assumeTrue(built, "the build makes the library on linux-x86_64 with gcc");
     assertTrue(NativeTanh.AVAILABLE, "built, but it did not load or disagreed with FloatTanh");
     float[] probe = FloatTanh.probeInputs();
