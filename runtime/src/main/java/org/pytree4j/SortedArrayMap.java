@@ -24,7 +24,9 @@ import java.util.SortedMap;
 final class SortedArrayMap extends AbstractMap<String, Object> implements SortedMap<String, Object>, Serializable {
   private static final long serialVersionUID = 1L;
 
+  @SuppressWarnings("serial") // serializable when its values are, as java.util's maps
   private final List<String> keys;
+  @SuppressWarnings("serial")
   private final Object[] values;
   private final int from;
   private final int to;

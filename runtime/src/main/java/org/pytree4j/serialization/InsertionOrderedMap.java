@@ -16,6 +16,7 @@ import java.util.Set;
 final class InsertionOrderedMap extends AbstractMap<String, Object> implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  @SuppressWarnings("serial") // serializable when its values are, as java.util's maps
   private final Map<String, Object> entries;
 
   /** Takes {@code entries} over: the caller must not change or keep it. */

@@ -771,7 +771,6 @@ class FusedStepTest {
 
   // ---- helpers ----
 
-  /** True when every array of {@code tree} lives in the optimizer's pooled memory (the step was fused). */
   /** {@code leaves} float32 vectors keyed {@code w0000, w0001, ...}, leaf {@code i} of length {@code 1 + i % lengths}. */
   static Map<String, Object> manyLeaves(Random r, int leaves, int lengths) {
     Map<String, Object> params = new TreeMap<>();
@@ -781,6 +780,7 @@ class FusedStepTest {
     return params;
   }
 
+  /** True when every array of {@code tree} lives in the optimizer's pooled memory (the step was fused). */
   static boolean pooled(Object tree) {
     return PyTrees.all(Engine::madeByAFusedStep, tree);
   }
